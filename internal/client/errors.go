@@ -1,0 +1,164 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// APIError is a request that did not get a successful answer: either the API
+// answered with an error status (StatusCode is set), or no answer came at all
+// (Err is set).
+type APIError struct {
+	Operation string // what was attempted, e.g. `read user "usr_1"`
+	Method    string
+	URL       string
+	Attempts  int // how many times the request was sent, retries included
+
+	StatusCode int
+	// Detail is DRF's {"detail": "..."} message.
+	Detail string
+	// FieldErrors are DRF's {"field": ["message", ...]} validation errors;
+	// non_field_errors land under that key too.
+	FieldErrors map[string][]string
+	// Body is the raw answer when it was not in one of DRF's shapes.
+	Body       string
+	RetryAfter string
+
+	Err error
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s %s ", e.Operation, e.Method, e.URL)
+	if e.StatusCode == 0 {
+		fmt.Fprintf(&b, "got no answer: %v", e.Err)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "returned %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if msg := e.Message(); msg != "" {
+		b.WriteString(": ")
+		b.WriteString(msg)
+	}
+	return b.String()
+}
+
+func (e *APIError) Unwrap() error { return e.Err }
+
+// Message is what the API said, in one line: the detail, the field errors as
+// `field: message`, or the start of the raw body.
+func (e *APIError) Message() string {
+	var parts []string
+	if e.Detail != "" {
+		parts = append(parts, e.Detail)
+	}
+	for _, field := range sortedKeys(e.FieldErrors) {
+		parts = append(parts, field+": "+strings.Join(e.FieldErrors[field], " "))
+	}
+	if len(parts) == 0 && e.Body != "" {
+		parts = append(parts, e.Body)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// IsNotFound reports whether err is the API saying the object does not exist.
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+// IsUnauthorized reports whether the API refused the token.
+func IsUnauthorized(err error) bool {
+	return hasStatus(err, http.StatusUnauthorized) || hasStatus(err, http.StatusForbidden)
+}
+
+// IsValidation reports whether the API rejected the request's content.
+func IsValidation(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
+func hasStatus(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// maxQuotedBody keeps an unexpected answer (an HTML error page from a proxy,
+// say) from flooding a diagnostic.
+const maxQuotedBody = 512
+
+// parseAPIError reads DRF's error shapes: {"detail": "..."},
+// {"field": ["msg", ...], ...} and {"non_field_errors": [...]}. Anything else is
+// kept as raw text.
+func parseAPIError(status int, body []byte) *APIError {
+	apiErr := &APIError{StatusCode: status}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		apiErr.Body = quote(body)
+		return apiErr
+	}
+	for key, raw := range fields {
+		if key == "detail" {
+			var detail string
+			if json.Unmarshal(raw, &detail) == nil {
+				apiErr.Detail = detail
+				continue
+			}
+		}
+		if msgs := messages(raw); len(msgs) > 0 {
+			if apiErr.FieldErrors == nil {
+				apiErr.FieldErrors = map[string][]string{}
+			}
+			apiErr.FieldErrors[key] = msgs
+		}
+	}
+	if apiErr.Detail == "" && len(apiErr.FieldErrors) == 0 {
+		apiErr.Body = quote(body)
+	}
+	return apiErr
+}
+
+// messages flattens one DRF error value: a string, a list of strings, or
+// (for nested serializers) an object of those.
+func messages(raw json.RawMessage) []string {
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) == nil {
+		var out []string
+		for _, item := range list {
+			out = append(out, messages(item)...)
+		}
+		return out
+	}
+	var nested map[string]json.RawMessage
+	if json.Unmarshal(raw, &nested) == nil {
+		var out []string
+		for _, key := range sortedKeys(nested) {
+			for _, msg := range messages(nested[key]) {
+				out = append(out, key+": "+msg)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func quote(body []byte) string {
+	text := strings.TrimSpace(strings.ToValidUTF8(string(body), "?"))
+	if len(text) > maxQuotedBody {
+		text = strings.ToValidUTF8(text[:maxQuotedBody], "") + "..."
+	}
+	return text
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,208 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Errors a listing can end with besides an *APIError.
+var (
+	// ErrForeignNextLink: a "next" link pointed away from the base URL. It is
+	// not followed, since the request would carry the token there.
+	ErrForeignNextLink = errors.New("the API returned a next link to another origin")
+	// ErrNextLinkLoop: a "next" link pointed at a page already read.
+	ErrNextLinkLoop = errors.New("the API returned a next link to a page already read")
+)
+
+type page struct {
+	Count   int     `json:"count"`
+	Next    *string `json:"next"`
+	Results []User  `json:"results"`
+}
+
+// ListUsers reads every user matching q, or the first q.MaxResults of them.
+// The first page tells the count and the page size; the remaining pages the
+// listing needs are then fetched in parallel and joined in order, and each
+// page's own "next" link is checked against the page that follows it, so the
+// result is exactly what following the links one by one would give.
+func (c *Client) ListUsers(ctx context.Context, q ListUsersQuery) (*UserList, error) {
+	const operation = "list users"
+	firstURL := c.listURL(q)
+	first, err := c.fetchPage(ctx, operation, firstURL)
+	if err != nil {
+		return nil, err
+	}
+	want := first.Count
+	if q.MaxResults > 0 {
+		want = min(want, q.MaxResults)
+	}
+	seen := map[string]bool{canonicalURL(firstURL): true}
+	users := first.Results
+	if len(users) >= want || first.Next == nil {
+		return finishListing(operation, users, first.Count, want)
+	}
+
+	next, err := c.checkNextLink(operation, *first.Next, seen)
+	if err != nil {
+		return nil, err
+	}
+	rest, err := c.fetchRemainingPages(ctx, operation, next, len(first.Results), want-len(users), first.Count, seen)
+	if err != nil {
+		return nil, err
+	}
+	return finishListing(operation, append(users, rest...), first.Count, want)
+}
+
+// fetchRemainingPages reads from the page that next points at until need
+// more users are in hand. When next is a DRF page-number link, the page URLs
+// are known in advance and fetched in parallel; otherwise the links are
+// followed one by one.
+func (c *Client) fetchRemainingPages(ctx context.Context, operation string, next *url.URL, pageSize, need, count int, seen map[string]bool) ([]User, error) {
+	startPage, err := strconv.Atoi(next.Query().Get("page"))
+	if err != nil || startPage < 2 || pageSize == 0 {
+		return c.followNextLinks(ctx, operation, next, need, count, seen)
+	}
+	pageCount := (need + pageSize - 1) / pageSize
+	urls := make([]*url.URL, pageCount)
+	for i := range urls {
+		urls[i] = withPage(next, startPage+i)
+	}
+
+	pages := make([]*page, pageCount)
+	group, groupCtx := errgroup.WithContext(ctx)
+	group.SetLimit(c.maxConcurrent)
+	for i, pageURL := range urls {
+		group.Go(func() error {
+			p, err := c.fetchPage(groupCtx, operation, pageURL)
+			pages[i] = p
+			return err
+		})
+	}
+	if err := group.Wait(); err != nil {
+		return nil, err
+	}
+
+	var users []User
+	for i, p := range pages {
+		seen[canonicalURL(urls[i])] = true
+		if p.Count != count {
+			return nil, fmt.Errorf("%s: %w: the count went from %d to %d between pages; run again", operation, ErrInconsistentListing, count, p.Count)
+		}
+		users = append(users, p.Results...)
+		if i == len(pages)-1 {
+			break
+		}
+		if p.Next == nil {
+			return nil, fmt.Errorf("%s: %w: page %s has no next link although %d users were expected; run again", operation, ErrInconsistentListing, urls[i].Query().Get("page"), count)
+		}
+		link, err := c.checkNextLink(operation, *p.Next, seen)
+		if err != nil {
+			return nil, err
+		}
+		if canonicalURL(link) != canonicalURL(urls[i+1]) {
+			return nil, fmt.Errorf("%s: %w: page %s links to %s instead of %s", operation, ErrInconsistentListing, urls[i].Query().Get("page"), link.Redacted(), urls[i+1].Redacted())
+		}
+	}
+	return users, nil
+}
+
+func (c *Client) followNextLinks(ctx context.Context, operation string, next *url.URL, need, count int, seen map[string]bool) ([]User, error) {
+	var users []User
+	for next != nil && len(users) < need {
+		seen[canonicalURL(next)] = true
+		p, err := c.fetchPage(ctx, operation, next)
+		if err != nil {
+			return nil, err
+		}
+		if p.Count != count {
+			return nil, fmt.Errorf("%s: %w: the count went from %d to %d between pages; run again", operation, ErrInconsistentListing, count, p.Count)
+		}
+		users = append(users, p.Results...)
+		next = nil
+		if p.Next != nil && len(users) < need {
+			if next, err = c.checkNextLink(operation, *p.Next, seen); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return users, nil
+}
+
+// finishListing trims the users to want and checks that a complete listing
+// holds as many users as the API counted.
+func finishListing(operation string, users []User, count, want int) (*UserList, error) {
+	if len(users) > want {
+		users = users[:want]
+	}
+	if len(users) != want {
+		return nil, fmt.Errorf("%s: %w: the API counted %d users but its pages held %d; run again", operation, ErrInconsistentListing, count, len(users))
+	}
+	return &UserList{Users: users, Count: count}, nil
+}
+
+func (c *Client) fetchPage(ctx context.Context, operation string, target *url.URL) (*page, error) {
+	body, err := c.do(ctx, operation, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	var p page
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, fmt.Errorf("%s: the answer from %s is not a page of users: %w", operation, target.Redacted(), err)
+	}
+	for _, user := range p.Results {
+		if user.ID == "" {
+			return nil, fmt.Errorf("%s: the answer from %s holds a user without an id", operation, target.Redacted())
+		}
+	}
+	return &p, nil
+}
+
+// checkNextLink parses a "next" link and refuses one that leaves the base
+// URL's origin or returns to a page already read.
+func (c *Client) checkNextLink(operation, link string, seen map[string]bool) (*url.URL, error) {
+	next, err := c.base.Parse(link)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the API returned a next link that is not a URL (%q): %w", operation, link, err)
+	}
+	if !sameOrigin(next, c.base) {
+		return nil, fmt.Errorf("%s: %w: %s is not on %s, so it was not requested; check base_url, or the proxy in front of Preo", operation, ErrForeignNextLink, next.Redacted(), c.base.Redacted())
+	}
+	if seen[canonicalURL(next)] {
+		return nil, fmt.Errorf("%s: %w: %s; the listing stopped instead of looping", operation, ErrNextLinkLoop, next.Redacted())
+	}
+	return next, nil
+}
+
+func sameOrigin(a, b *url.URL) bool {
+	return a.Scheme == b.Scheme && a.Hostname() == b.Hostname() && effectivePort(a) == effectivePort(b)
+}
+
+func effectivePort(u *url.URL) string {
+	if port := u.Port(); port != "" {
+		return port
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
+}
+
+// canonicalURL makes links that differ only in parameter order compare equal.
+func canonicalURL(u *url.URL) string {
+	return u.Scheme + "://" + u.Host + u.EscapedPath() + "?" + u.Query().Encode()
+}
+
+func withPage(u *url.URL, number int) *url.URL {
+	out := *u
+	query := u.Query()
+	query.Set("page", strconv.Itoa(number))
+	out.RawQuery = query.Encode()
+	return &out
+}

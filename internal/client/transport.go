@@ -1,0 +1,75 @@
+package client
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// transport caps requests in flight, logs every attempt through tflog and
+// keeps the token out of those logs. It sits below the retry loop, so each
+// retry is logged and counted on its own.
+type transport struct {
+	next  http.RoundTripper
+	token string
+	slots chan struct{}
+}
+
+func newTransport(token string, maxConcurrent int) *transport {
+	base := cleanhttp.DefaultPooledTransport()
+	// Go keeps two idle connections per host by default; a parallel
+	// Terraform run would then open and close connections all the time.
+	base.MaxIdleConnsPerHost = maxConcurrent
+	base.MaxConnsPerHost = maxConcurrent
+	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent)}
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := tflog.MaskLogStrings(req.Context(), t.token)
+
+	select {
+	case t.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-t.slots }()
+
+	fields := map[string]any{"method": req.Method, "url": req.URL.Redacted()}
+	tflog.Debug(ctx, "Sending request to Preo", fields)
+	if req.GetBody != nil && req.ContentLength > 0 {
+		if body, err := req.GetBody(); err == nil {
+			payload, _ := io.ReadAll(body)
+			tflog.Trace(ctx, "Request body", map[string]any{"body": string(payload)})
+		}
+	}
+
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.Debug(ctx, "Request to Preo failed", fields)
+		return nil, err
+	}
+
+	// The body is read here, inside the slot, so that the cap counts the whole
+	// exchange and the connection goes back to the pool before the slot does.
+	payload, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
+	closeErr := resp.Body.Close()
+	fields["duration_ms"] = time.Since(start).Milliseconds()
+	fields["status"] = resp.StatusCode
+	tflog.Debug(ctx, "Received response from Preo", fields)
+	tflog.Trace(ctx, "Response body", map[string]any{"body": string(payload)})
+	if readErr == nil {
+		readErr = closeErr
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(payload))
+	if readErr != nil {
+		return nil, readErr
+	}
+	return resp, nil
+}

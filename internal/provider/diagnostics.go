@@ -1,0 +1,77 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/preo/terraform-provider-preo/internal/client"
+)
+
+// writableAttributes maps the API's field names to the resource attributes
+// its validation errors belong to.
+var writableAttributes = map[string]string{
+	"email":        "email",
+	"phone_number": "phone_number",
+	"first_name":   "first_name",
+	"last_name":    "last_name",
+}
+
+// addAPIError turns a client error into diagnostics: field errors from a 400
+// land on their attributes with the API's own words, everything else becomes
+// one error that says what was attempted, what came back and what to do.
+func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.FieldErrors) > 0 {
+		var unplaced []string
+		for field, messages := range apiErr.FieldErrors {
+			attribute, ok := writableAttributes[field]
+			if !ok {
+				unplaced = append(unplaced, field+": "+strings.Join(messages, " "))
+				continue
+			}
+			diags.AddAttributeError(path.Root(attribute), summary,
+				fmt.Sprintf("Preo rejected %s: %s\n\nChange %s in the configuration and apply again.", attribute, strings.Join(messages, " "), attribute))
+		}
+		if len(unplaced) == 0 && apiErr.Detail == "" {
+			return
+		}
+	}
+	diags.AddError(summary, err.Error()+"\n\n"+nextStep(err))
+}
+
+// nextStep says what the user can do about an error.
+func nextStep(err error) string {
+	var apiErr *client.APIError
+	var lookupErr *emailLookupError
+	switch {
+	case errors.As(err, &lookupErr):
+		return "Check the email address, or name the user by its id instead."
+	case errors.Is(err, client.ErrForeignNextLink):
+		return "The provider does not send the API token to another host. Check that base_url is the address Preo itself uses in its links."
+	case errors.Is(err, client.ErrNextLinkLoop), errors.Is(err, client.ErrInconsistentListing):
+		return "The API's pages did not add up, usually because users changed during the listing. Run the command again; if it keeps happening, contact Preo support."
+	case !errors.As(err, &apiErr):
+		return "Check the provider settings and try again."
+	}
+	switch {
+	case apiErr.StatusCode == 0:
+		return "Preo could not be reached. Check base_url and the network, or raise request_timeout or max_retries, then try again."
+	case apiErr.StatusCode == http.StatusUnauthorized:
+		return "Preo did not accept the API token. Check api_token or the " + client.EnvAPIToken + " environment variable."
+	case apiErr.StatusCode == http.StatusForbidden:
+		return "The API token is valid but may not do this. Use a token with access to these users."
+	case apiErr.StatusCode == http.StatusNotFound:
+		return "Check that the id is right and that the token can see this user."
+	case apiErr.StatusCode == http.StatusTooManyRequests:
+		return "Preo is rate limiting this token. Wait and try again, or lower max_concurrent_requests or raise max_retries."
+	case apiErr.StatusCode >= 500:
+		return "Preo had a server error. Try again later; raising max_retries makes the provider wait it out longer."
+	default:
+		return "Check the configuration against the message above and try again."
+	}
+}

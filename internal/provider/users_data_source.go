@@ -1,0 +1,188 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/preo/terraform-provider-preo/internal/client"
+)
+
+var (
+	_ datasource.DataSource              = (*usersDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
+)
+
+// orderingFields are the fields the API can order users by.
+var orderingFields = []string{"email", "phone_number", "date_joined", "last_seen"}
+
+// usersDataSource lists users by edition, organization and search text.
+type usersDataSource struct {
+	client *client.Client
+}
+
+type usersDataSourceModel struct {
+	EditionID      types.String   `tfsdk:"edition_id"`
+	OrganizationID types.String   `tfsdk:"organization_id"`
+	Search         types.String   `tfsdk:"search"`
+	Ordering       []types.String `tfsdk:"ordering"`
+	MaxResults     types.Int64    `tfsdk:"max_results"`
+	Users          []userModel    `tfsdk:"users"`
+	IDs            []types.String `tfsdk:"ids"`
+	TotalCount     types.Int64    `tfsdk:"total_count"`
+}
+
+// NewUsersDataSource returns the preo_users data source.
+func NewUsersDataSource() datasource.DataSource {
+	return &usersDataSource{}
+}
+
+func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_users"
+}
+
+func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	orderings := make([]string, 0, 2*len(orderingFields))
+	for _, field := range orderingFields {
+		orderings = append(orderings, field, "-"+field)
+	}
+	resp.Schema = schema.Schema{
+		Description: "Lists Preo users, filtered by edition, organization and search text, in the order asked for. " +
+			"Every page of the API's answer is read, or only as many as `max_results` needs.",
+		Attributes: map[string]schema.Attribute{
+			"edition_id": schema.StringAttribute{
+				Optional:    true,
+				Description: "Only users of this edition (`edt_...`).",
+			},
+			"organization_id": schema.StringAttribute{
+				Optional:    true,
+				Description: "Only users of this organization (`org_...`).",
+			},
+			"search": schema.StringAttribute{
+				Optional: true,
+				Description: "Search text. It is split on spaces and commas, and a user matches when every term is found, " +
+					"without regard to letter case, in the first name, last name, email address or phone number.",
+			},
+			"ordering": schema.ListAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				Description: "Fields to order by, most significant first: any of `" + strings.Join(orderingFields, "`, `") +
+					"`, each optionally prefixed with `-` for descending order, and each field at most once. " +
+					"Defaults to the API's order (date joined, then id).",
+				Validators: []validator.List{
+					listvalidator.NoNullValues(),
+					listvalidator.ValueStringsAre(stringvalidator.OneOf(orderings...)),
+					orderingFieldsOnce{},
+				},
+			},
+			"max_results": schema.Int64Attribute{
+				Optional:    true,
+				Description: "Stop after this many users; only the pages needed for them are fetched. Defaults to all users.",
+				Validators:  []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"users": schema.ListNestedAttribute{
+				Computed:     true,
+				Description:  "The users, in the API's order.",
+				NestedObject: schema.NestedAttributeObject{Attributes: userDataSourceAttributes()},
+			},
+			"ids": schema.ListAttribute{
+				ElementType: types.StringType,
+				Computed:    true,
+				Description: "The users' ids, in the same order as `users`.",
+			},
+			"total_count": schema.Int64Attribute{
+				Computed:    true,
+				Description: "How many users match the filters in all, whatever `max_results` says.",
+			},
+		},
+	}
+}
+
+func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var state usersDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	query := client.ListUsersQuery{
+		EditionID:      state.EditionID.ValueString(),
+		OrganizationID: state.OrganizationID.ValueString(),
+		Search:         state.Search.ValueString(),
+		MaxResults:     int(state.MaxResults.ValueInt64()),
+	}
+	for _, field := range state.Ordering {
+		query.Ordering = append(query.Ordering, field.ValueString())
+	}
+
+	list, err := d.client.ListUsers(ctx, query)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to List Preo Users", err)
+		return
+	}
+
+	state.Users = make([]userModel, len(list.Users))
+	state.IDs = make([]types.String, len(list.Users))
+	for i := range list.Users {
+		state.Users[i] = newUserModel(&list.Users[i])
+		state.IDs[i] = types.StringValue(list.Users[i].ID)
+	}
+	state.TotalCount = types.Int64Value(int64(list.Count))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// orderingFieldsOnce rejects an ordering that names a field twice, such as
+// ["email", "-email"]: the API would silently use only the first.
+type orderingFieldsOnce struct{}
+
+func (orderingFieldsOnce) Description(context.Context) string {
+	return "each field may appear at most once, with or without a leading -"
+}
+
+func (v orderingFieldsOnce) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (orderingFieldsOnce) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var values []types.String
+	resp.Diagnostics.Append(req.ConfigValue.ElementsAs(ctx, &values, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if field, ok := repeatedOrderingField(values); ok {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Ordering",
+			fmt.Sprintf("The field %q appears more than once in ordering. Name each field once, with a leading - for descending order.", field))
+	}
+}
+
+// repeatedOrderingField returns the first field named twice; unknown
+// elements cannot repeat anything yet and are skipped.
+func repeatedOrderingField(values []types.String) (string, bool) {
+	seen := map[string]bool{}
+	for _, value := range values {
+		if !known(value) {
+			continue
+		}
+		field := strings.TrimPrefix(value.ValueString(), "-")
+		if seen[field] {
+			return field, true
+		}
+		seen[field] = true
+	}
+	return "", false
+}
