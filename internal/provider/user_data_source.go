@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -17,8 +18,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = (*userDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*userDataSource)(nil)
+	_ datasource.DataSource                     = (*userDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*userDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*userDataSource)(nil)
 )
 
 // userDataSource reads one user by id, or by exact email address.
@@ -47,10 +49,7 @@ func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Optional:    true,
 		Computed:    true,
 		Description: descID + " Exactly one of `id` and `email` must be set.",
-		Validators: []validator.String{
-			stringvalidator.LengthAtLeast(1),
-			stringvalidator.ExactlyOneOf(path.MatchRoot("email")),
-		},
+		Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
 	}
 	attributes["email"] = schema.StringAttribute{
 		Optional:   true,
@@ -72,6 +71,12 @@ func (d *userDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 	resp.Schema = schema.Schema{
 		Description: "Reads one Preo user, by id or by email address.",
 		Attributes:  attributes,
+	}
+}
+
+func (d *userDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("email")),
 	}
 }
 

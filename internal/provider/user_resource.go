@@ -99,9 +99,14 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 // ModifyPlan stops a plan that would "create" a user without saying which
-// one, so the mistake shows at plan time rather than halfway through apply.
+// one, so the mistake shows at plan time rather than halfway through apply,
+// and drops updates that would change nothing in Preo.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		r.keepUnchangedUser(ctx, req, resp)
 		return
 	}
 	var id types.String
@@ -113,6 +118,28 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		"Preo's API cannot create users, so preo_user adopts a user that already exists. "+
 			"Set id to the user's id to adopt it, or import it instead: "+
 			"`terraform import ADDRESS <id or email>`, or an `import` block with the id or email address.")
+}
+
+// keepUnchangedUser plans no change when the configuration differs from
+// state only in ways Preo ignores, such as the letter case of an email
+// address. The framework has already marked the read-only facts unknown by
+// then, because the raw values differ, which would show an update that sends
+// nothing.
+func (r *userResource) keepUnchangedUser(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var plan, state userModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, value := range []types.String{plan.ID, plan.Email.StringValue, plan.PhoneNumber, plan.FirstName, plan.LastName} {
+		if value.IsUnknown() {
+			return
+		}
+	}
+	if plan.ID.Equal(state.ID) && changedFields(plan, state).IsEmpty() {
+		resp.Plan.Raw = req.State.Raw
+	}
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

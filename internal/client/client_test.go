@@ -1,0 +1,344 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/preo/terraform-provider-preo/internal/client"
+	"github.com/preo/terraform-provider-preo/internal/emulator"
+)
+
+const userAgent = "terraform-provider-preo/1.2.3 (+https://registry.terraform.io/providers/preo/preo) Terraform/1.5.7"
+
+func newClient(t *testing.T, baseURL, token string, tune ...func(*client.Config)) *client.Client {
+	t.Helper()
+	cfg := client.Config{
+		BaseURL:      baseURL,
+		Token:        token,
+		MaxRetries:   3,
+		UserAgent:    client.UserAgent("1.2.3", "1.5.7"),
+		RetryWaitMin: time.Millisecond,
+		RetryWaitMax: 5 * time.Millisecond,
+	}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatalf("client.New: %v", err)
+	}
+	return c
+}
+
+func start(t *testing.T, opts emulator.Options, users ...emulator.User) (*emulator.TestServer, *client.Client) {
+	t.Helper()
+	srv := emulator.NewTestServer(t, opts, users...)
+	return srv, newClient(t, srv.URL, srv.Token)
+}
+
+func TestUserAgent(t *testing.T) {
+	if got := client.UserAgent("1.2.3", "1.5.7"); got != userAgent {
+		t.Errorf("UserAgent = %q", got)
+	}
+}
+
+func TestGetUser(t *testing.T) {
+	users := emulator.GenerateUsers(3)
+	srv, c := start(t, emulator.Options{}, users...)
+	got, err := c.GetUser(context.Background(), users[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := users[1]
+	if got.ID != want.ID || got.Email != want.Email || got.FirstName != want.FirstName || !got.DateJoined.Equal(want.DateJoined) {
+		t.Errorf("GetUser = %+v, want %+v", got, want)
+	}
+	requests := srv.Requests()
+	if len(requests) != 1 {
+		t.Fatalf("%d requests, want 1", len(requests))
+	}
+	r := requests[0]
+	if r.Method != "GET" || r.Path != "/v1/user/"+want.ID {
+		t.Errorf("request %s %s", r.Method, r.Path)
+	}
+	if got := r.Header.Get("Authorization"); got != "Bearer "+srv.Token {
+		t.Errorf("Authorization = %q", got)
+	}
+	if got := r.Header.Get("User-Agent"); got != userAgent {
+		t.Errorf("User-Agent = %q", got)
+	}
+}
+
+func TestGetUserEscapesID(t *testing.T) {
+	odd := emulator.GenerateUsers(1)[0]
+	odd.ID = "usr/../odd?x=1 #"
+	srv, c := start(t, emulator.Options{}, odd)
+	got, err := c.GetUser(context.Background(), odd.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != odd.ID {
+		t.Errorf("got user %q", got.ID)
+	}
+	if path := srv.Requests()[0].Path; path != "/v1/user/"+odd.ID {
+		t.Errorf("server saw path %q", path)
+	}
+}
+
+func TestGetUserNotFound(t *testing.T) {
+	srv, c := start(t, emulator.Options{})
+	_, err := c.GetUser(context.Background(), "usr_missing")
+	if !client.IsNotFound(err) {
+		t.Fatalf("err = %v, want a 404", err)
+	}
+	if !strings.Contains(err.Error(), `read user "usr_missing": GET `+srv.URL+`/v1/user/usr_missing returned 404 Not Found: Not found.`) {
+		t.Errorf("error text: %v", err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("a 404 was sent %d times", n)
+	}
+}
+
+func TestUpdateUserSendsOnlySetFields(t *testing.T) {
+	users := emulator.GenerateUsers(1)
+	srv, c := start(t, emulator.Options{}, users...)
+	empty, first := "", "Grete"
+	got, err := c.UpdateUser(context.Background(), users[0].ID, client.UserPatch{PhoneNumber: &empty, FirstName: &first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.FirstName != "Grete" || got.PhoneNumber != nil || got.LastName != users[0].LastName {
+		t.Errorf("UpdateUser returned %+v", got)
+	}
+	r := srv.Requests()[0]
+	if r.Method != "PATCH" || r.Body != `{"phone_number":"","first_name":"Grete"}` {
+		t.Errorf("sent %s %q", r.Method, r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type = %q", ct)
+	}
+}
+
+func TestUpdateUserValidationError(t *testing.T) {
+	users := emulator.GenerateUsers(1)
+	srv, c := start(t, emulator.Options{}, users...)
+	bad, long := "not-an-email", strings.Repeat("x", 81)
+	_, err := c.UpdateUser(context.Background(), users[0].ID, client.UserPatch{Email: &bad, LastName: &long})
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || !client.IsValidation(err) {
+		t.Fatalf("err = %v, want a 400 APIError", err)
+	}
+	want := map[string][]string{
+		"email":     {"Enter a valid email address."},
+		"last_name": {"Ensure this field has no more than 80 characters."},
+	}
+	for field, msgs := range want {
+		if !slices.Equal(apiErr.FieldErrors[field], msgs) {
+			t.Errorf("FieldErrors[%s] = %q, want %q", field, apiErr.FieldErrors[field], msgs)
+		}
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("a 400 was sent %d times", n)
+	}
+}
+
+func TestRetries(t *testing.T) {
+	cases := map[string]struct {
+		status     int
+		retryAfter string
+		failures   int
+		wantSent   int
+		wantErr    bool
+	}{
+		"503 then success":          {503, "", 2, 3, false},
+		"429 with Retry-After":      {429, "0", 1, 2, false},
+		"502 then success":          {502, "", 1, 2, false},
+		"504 then success":          {504, "", 3, 4, false},
+		"503 until retries run out": {503, "", 10, 4, true},
+		"400 is not retried":        {400, "", 1, 1, true},
+		"401 is not retried":        {401, "", 1, 1, true},
+		"404 is not retried":        {404, "", 1, 1, true},
+		"500 is not retried":        {500, "", 1, 1, true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			users := emulator.GenerateUsers(1)
+			srv, c := start(t, emulator.Options{}, users...)
+			srv.Fail("GET", "/v1/user/", tc.status, "", tc.retryAfter, tc.failures)
+			_, err := c.GetUser(context.Background(), users[0].ID)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error: %v", err, tc.wantErr)
+			}
+			if n := len(srv.Requests()); n != tc.wantSent {
+				t.Errorf("sent %d requests, want %d", n, tc.wantSent)
+			}
+			var apiErr *client.APIError
+			if tc.wantErr && (!errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Attempts != tc.wantSent) {
+				t.Errorf("err = %#v, want status %d after %d attempts", err, tc.status, tc.wantSent)
+			}
+		})
+	}
+}
+
+func TestRetriesConnectionErrors(t *testing.T) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	accepted := 0
+	go func() {
+		for {
+			conn, err := listener.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			accepted++
+			mu.Unlock()
+			conn.Close()
+		}
+	}()
+	t.Cleanup(func() { listener.Close() })
+
+	c := newClient(t, "http://"+listener.Addr().String(), "secret-token", func(cfg *client.Config) { cfg.MaxRetries = 2 })
+	_, err = c.GetUser(context.Background(), "usr_1")
+	if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") {
+		t.Fatalf("err = %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if accepted != 3 {
+		t.Errorf("server saw %d connections, want 3", accepted)
+	}
+}
+
+func TestCancellationStopsRetrying(t *testing.T) {
+	emu := emulator.New(emulator.Options{})
+	emu.Seed(emulator.GenerateUsers(1)...)
+	emu.Fail("", "/v1/user/", 503, "", "30", 5)
+	ctx, cancel := context.WithCancel(context.Background())
+	// Cancel as soon as the first answer (a 503 asking for a 30 s wait) is out.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		emu.ServeHTTP(w, r)
+		cancel()
+	}))
+	t.Cleanup(srv.Close)
+
+	c := newClient(t, srv.URL, "dev-token")
+	_, err := c.GetUser(ctx, "usr_0001")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if n := len(emu.Requests()); n != 1 {
+		t.Errorf("sent %d requests after cancellation, want 1", n)
+	}
+}
+
+func TestTokenNeverLogged(t *testing.T) {
+	const token = "tok-5up3r-s3cr3t"
+	users := emulator.GenerateUsers(1)
+	srv := emulator.NewTestServer(t, emulator.Options{Token: token}, users...)
+	c := newClient(t, srv.URL, token)
+	srv.Fail("GET", "/v1/user/", 400, `{"detail": "token tok-5up3r-s3cr3t is not allowed here"}`, "", 1)
+
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	_, err := c.GetUser(ctx, users[0].ID)
+	if err == nil {
+		t.Fatal("expected the injected 400")
+	}
+	first := "changed"
+	if _, err := c.UpdateUser(ctx, users[0].ID, client.UserPatch{FirstName: &first}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Errorf("error contains the token: %v", err)
+	}
+	out := logs.String()
+	for _, want := range []string{"Sending request to Preo", "Received response from Preo", `"status":400`, `"method":"PATCH"`, `\"first_name\":\"changed\"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("logs lack %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, token) {
+		t.Errorf("logs contain the token:\n%s", out)
+	}
+}
+
+func TestConnectionsStayWithinTheCap(t *testing.T) {
+	users := emulator.GenerateUsers(5)
+	srv := emulator.NewTestServer(t, emulator.Options{Latency: 2 * time.Millisecond}, users...)
+	c := newClient(t, srv.URL, srv.Token, func(cfg *client.Config) { cfg.MaxConcurrentRequests = 4 })
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Go(func() {
+			if _, err := c.GetUser(context.Background(), users[i%len(users)].ID); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := srv.Connections(); n < 1 || n > 4 {
+		t.Errorf("opened %d connections for 64 requests with a cap of 4", n)
+	}
+}
+
+func TestNewRejectsBadSettings(t *testing.T) {
+	for _, cfg := range []client.Config{
+		{BaseURL: "https://api.preo.dev"},
+		{BaseURL: "http://api.preo.dev", Token: "t"},
+		{BaseURL: "not a url", Token: "t"},
+	} {
+		if _, err := client.New(cfg); err == nil {
+			t.Errorf("New(%+v) accepted", cfg)
+		}
+	}
+}
+
+func TestParseBaseURL(t *testing.T) {
+	cases := map[string]string{
+		"https://api.preo.dev":         "https://api.preo.dev",
+		"https://api.preo.dev/":        "https://api.preo.dev",
+		"https://proxy.example/preo/":  "https://proxy.example/preo",
+		"http://localhost:8089":        "http://localhost:8089",
+		"http://127.0.0.5:1":           "http://127.0.0.5:1",
+		"http://[::1]:8089/":           "http://[::1]:8089",
+		"http://api.preo.dev":          "",
+		"http://10.0.0.1":              "",
+		"http://localhost.evil.com":    "",
+		"ftp://api.preo.dev":           "",
+		"api.preo.dev":                 "",
+		"https://":                     "",
+		"https://user:pw@api.preo.dev": "",
+		"https://api.preo.dev?x=1":     "",
+		"::":                           "",
+	}
+	for raw, want := range cases {
+		got, err := client.ParseBaseURL(raw)
+		switch {
+		case want == "" && err == nil:
+			t.Errorf("ParseBaseURL(%q) = %v, want an error", raw, got)
+		case want != "" && err != nil:
+			t.Errorf("ParseBaseURL(%q): %v", raw, err)
+		case want != "" && got.String() != want:
+			t.Errorf("ParseBaseURL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}

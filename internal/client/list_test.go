@@ -1,0 +1,137 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/preo/terraform-provider-preo/internal/client"
+	"github.com/preo/terraform-provider-preo/internal/emulator"
+)
+
+func userIDs(users []client.User) []string {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	return ids
+}
+
+func emulatorIDs(users []emulator.User) []string {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	return ids
+}
+
+func listPages(srv *emulator.TestServer) []string {
+	var pages []string
+	for _, r := range srv.Requests() {
+		pages = append(pages, r.Query.Get("page"))
+	}
+	slices.Sort(pages)
+	return pages
+}
+
+func TestListUsersPagination(t *testing.T) {
+	cases := map[string]struct {
+		users, max, wantUsers int
+		wantPages             []string
+	}{
+		"empty":                {0, 0, 0, []string{""}},
+		"one page":             {7, 0, 7, []string{""}},
+		"many pages":           {53, 0, 53, []string{"", "2", "3", "4", "5", "6", "7", "8"}},
+		"max within page one":  {53, 5, 5, []string{""}},
+		"max at a page border": {53, 14, 14, []string{"", "2"}},
+		"max past page border": {53, 15, 15, []string{"", "2", "3"}},
+		"max above count":      {20, 100, 20, []string{"", "2", "3"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			users := emulator.GenerateUsers(tc.users)
+			srv, c := start(t, emulator.Options{PageSize: 7}, users...)
+			list, err := c.ListUsers(context.Background(), client.ListUsersQuery{MaxResults: tc.max})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if list.Count != tc.users {
+				t.Errorf("Count = %d, want %d", list.Count, tc.users)
+			}
+			if got, want := userIDs(list.Users), emulatorIDs(srv.Users())[:tc.wantUsers]; !slices.Equal(got, want) {
+				t.Errorf("ids = %v, want %v", got, want)
+			}
+			if got := listPages(srv); !slices.Equal(got, tc.wantPages) {
+				t.Errorf("fetched pages %q, want %q", got, tc.wantPages)
+			}
+		})
+	}
+}
+
+func TestListUsersQuery(t *testing.T) {
+	users := emulator.GenerateUsers(40)
+	edition := users[0].EditionID
+	srv, c := start(t, emulator.Options{PageSize: 4}, users...)
+	query := client.ListUsersQuery{EditionID: edition, Ordering: []string{"-last_seen", "email"}}
+	list, err := c.ListUsers(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, u := range srv.Ordered("-last_seen", "email") {
+		if u.EditionID == edition {
+			want = append(want, u.ID)
+		}
+	}
+	if len(want) < 5 || len(want) == len(users) {
+		t.Fatalf("%d of %d generated users are in %s; the test needs a filter that spans pages and drops users", len(want), len(users), edition)
+	}
+	if got := userIDs(list.Users); !slices.Equal(got, want) {
+		t.Errorf("ids = %v, want %v", got, want)
+	}
+	for _, r := range srv.Requests() {
+		if got := r.Query["ordering"]; !slices.Equal(got, []string{"-last_seen,email"}) {
+			t.Errorf("ordering sent as %q", got)
+		}
+		if r.Query.Has("search") || r.Query.Has("organization_id") {
+			t.Errorf("empty filters were sent: %v", r.Query)
+		}
+		if got := r.Query.Get("edition_id"); got != edition {
+			t.Errorf("edition_id = %q", got)
+		}
+	}
+}
+
+func TestListUsersRefusesForeignNextLink(t *testing.T) {
+	other := emulator.NewTestServer(t, emulator.Options{}, emulator.GenerateUsers(10)...)
+	srv, c := start(t, emulator.Options{PageSize: 3, LinkBaseURL: other.URL}, emulator.GenerateUsers(10)...)
+	_, err := c.ListUsers(context.Background(), client.ListUsersQuery{})
+	if !errors.Is(err, client.ErrForeignNextLink) {
+		t.Fatalf("err = %v, want ErrForeignNextLink", err)
+	}
+	if n := len(other.Requests()); n != 0 {
+		t.Errorf("the other host got %d requests", n)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Errorf("%d requests, want only the first page", n)
+	}
+}
+
+func TestListUsersRefusesLoop(t *testing.T) {
+	_, c := start(t, emulator.Options{PageSize: 3, LoopingNext: true}, emulator.GenerateUsers(10)...)
+	_, err := c.ListUsers(context.Background(), client.ListUsersQuery{})
+	if !errors.Is(err, client.ErrNextLinkLoop) {
+		t.Fatalf("err = %v, want ErrNextLinkLoop", err)
+	}
+}
+
+func TestListUsersFailedPage(t *testing.T) {
+	srv, c := start(t, emulator.Options{PageSize: 3}, emulator.GenerateUsers(10)...)
+	srv.Fail("GET", "/v1/user", 403, `{"detail": "You do not have permission to perform this action."}`, "", 100)
+	_, err := c.ListUsers(context.Background(), client.ListUsersQuery{})
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || apiErr.Detail != "You do not have permission to perform this action." {
+		t.Fatalf("err = %v", err)
+	}
+}

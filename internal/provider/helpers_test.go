@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator"
+)
+
+// TestMain refuses to run the acceptance tests without a Terraform CLI
+// given through TF_ACC_TERRAFORM_PATH: they must run, never skip, and never
+// download one.
+func TestMain(m *testing.M) {
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" || os.Getenv("TF_ACC") == "" {
+		fmt.Fprintln(os.Stderr, "These tests drive the Terraform CLI: run them with `make test`, which installs it and sets TF_ACC and TF_ACC_TERRAFORM_PATH.")
+		os.Exit(1)
+	}
+	if _, err := os.Stat(tf); err != nil {
+		fmt.Fprintf(os.Stderr, "TF_ACC_TERRAFORM_PATH does not name a Terraform binary: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+// factories serves the provider in-process, with env standing in for the
+// process environment so that tests can run in parallel.
+func factories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"preo": providerserver.NewProtocol6WithError(&preoProvider{
+			version: "test",
+			getenv:  func(key string) string { return env[key] },
+		}),
+	}
+}
+
+var noEnv = factories(nil)
+
+// startEmulator starts a fresh emulator for one test.
+func startEmulator(t *testing.T, opts emulator.Options, users ...emulator.User) *emulator.TestServer {
+	t.Helper()
+	return emulator.NewTestServer(t, opts, users...)
+}
+
+// withProvider prefixes HCL with a provider block pointing at srv. Retries
+// are off so that error tests do not wait through backoff.
+func withProvider(srv *emulator.TestServer, hcl string) string {
+	return fmt.Sprintf(`
+provider "preo" {
+  base_url    = %[1]q
+  api_token   = %[2]q
+  max_retries = 0
+}
+%[3]s`, srv.URL, srv.Token, hcl)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Fixture users: a few named people, in two editions and organizations.
+func ada() emulator.User {
+	seen := time.Date(2026, 11, 20, 9, 30, 0, 250000000, time.UTC)
+	return emulator.User{
+		ID: "usr_ada", Email: "ada@example.com", PhoneNumber: ptr("+4512345678"),
+		FirstName: "Ada", LastName: "Lovelace", IsVerified: true, IsActive: true, Locale: "en",
+		MsgChannel: ptr("email"), DateJoined: time.Date(2024, 8, 25, 15, 0, 0, 0, time.UTC), LastSeen: &seen,
+		Metadata: map[string]any{"tier": "gold", "tags": []any{"vip"}}, EditionID: "edt_main", OrganizationID: "org_north",
+	}
+}
+
+func alan() emulator.User {
+	return emulator.User{
+		ID: "usr_alan", Email: "alan@example.com", FirstName: "Alan", LastName: "Turing", IsActive: true, Locale: "en",
+		DateJoined: time.Date(2024, 9, 1, 8, 0, 0, 0, time.UTC), Metadata: map[string]any{},
+		EditionID: "edt_main", OrganizationID: "org_south",
+	}
+}
+
+func grace() emulator.User {
+	seen := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+	return emulator.User{
+		ID: "usr_grace", Email: "grace@example.org", PhoneNumber: ptr("+4587654321"), FirstName: "Grace", LastName: "Hopper",
+		IsVerified: true, IsActive: false, Locale: "da", MsgChannel: ptr("sms"),
+		DateJoined: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), LastSeen: &seen, Metadata: map[string]any{"team": "navy"},
+		EditionID: "edt_side", OrganizationID: "org_north",
+	}
+}
+
+// requestsCheck asserts on the requests the emulator received while a step
+// ran, then forgets them so the next step starts from a clean log.
+type requestsCheck struct {
+	srv   *emulator.TestServer
+	check func([]emulator.Request) error
+}
+
+func (c requestsCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.check(c.srv.Requests())
+	c.srv.ResetRequests()
+}
+
+// expectPatches checks the exact bodies of the PATCH requests sent, in order.
+func expectPatches(srv *emulator.TestServer, bodies ...string) statecheck.StateCheck {
+	return requestsCheck{srv: srv, check: func(requests []emulator.Request) error {
+		got := patchBodies(requests)
+		if !slices.Equal(got, bodies) {
+			return fmt.Errorf("PATCH bodies: got %q, want %q", got, bodies)
+		}
+		return nil
+	}}
+}
+
+func patchBodies(requests []emulator.Request) []string {
+	var bodies []string
+	for _, r := range requests {
+		if r.Method == "PATCH" {
+			bodies = append(bodies, strings.TrimSpace(r.Body))
+		}
+	}
+	return bodies
+}
+
+// forgetRequests clears the emulator's log before a step.
+func forgetRequests(srv *emulator.TestServer) func() {
+	return srv.ResetRequests
+}
+
+// errorMatching matches a Terraform error that contains every part, in order.
+// Terraform wraps long diagnostics, so a space in a part matches any run of
+// whitespace.
+func errorMatching(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, part := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(part)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}

@@ -1,0 +1,169 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/preo/terraform-provider-preo/internal/client"
+	"github.com/preo/terraform-provider-preo/internal/emulator"
+)
+
+const readAda = `
+data "preo_user" "ada" {
+  id = "usr_ada"
+}
+`
+
+func TestAccProvider_invalidSettings(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		provider string
+		env      map[string]string
+		want     *regexp.Regexp
+	}{
+		"missing token": {
+			provider: `base_url = "https://api.preo.dev"`,
+			want:     errorMatching(`Missing Preo API Token`, `PREO_API_TOKEN`),
+		},
+		"empty token": {
+			provider: `api_token = ""`,
+			want:     errorMatching(`Empty Preo API Token`, `api_token`),
+		},
+		"malformed URL": {
+			provider: `api_token = "t"` + "\n" + `base_url = "::not a url"`,
+			want:     errorMatching(`Invalid Preo Base URL`, `base_url = "::not a url"`),
+		},
+		"plain http to another host": {
+			provider: `api_token = "t"` + "\n" + `base_url = "http://api.preo.dev"`,
+			want:     errorMatching(`Invalid Preo Base URL`, `base_url = "http://api.preo.dev"`, `use https://`),
+		},
+		"unsupported scheme": {
+			provider: `api_token = "t"` + "\n" + `base_url = "ftp://api.preo.dev"`,
+			want:     errorMatching(`Invalid Preo Base URL`, `must start with https://`),
+		},
+		"bad duration": {
+			provider: `api_token = "t"` + "\n" + `request_timeout = "soon"`,
+			want:     errorMatching(`Invalid Request Timeout`, `request_timeout = "soon"`, `is not a positive Go duration`),
+		},
+		"zero duration": {
+			provider: `api_token = "t"` + "\n" + `request_timeout = "0s"`,
+			want:     errorMatching(`Invalid Request Timeout`, `positive Go duration`),
+		},
+		"negative retries": {
+			provider: `api_token = "t"` + "\n" + `max_retries = -1`,
+			want:     errorMatching(`max_retries = -1`, `at least 0`),
+		},
+		"zero concurrency": {
+			provider: `api_token = "t"` + "\n" + `max_concurrent_requests = 0`,
+			want:     errorMatching(`max_concurrent_requests = 0`, `at least 1`),
+		},
+		"bad duration from environment": {
+			env:  map[string]string{client.EnvAPIToken: "t", client.EnvRequestTimeout: "forever"},
+			want: errorMatching(`Invalid Request Timeout`, `PREO_REQUEST_TIMEOUT environment variable`),
+		},
+		"insecure URL from environment": {
+			env:  map[string]string{client.EnvAPIToken: "t", client.EnvBaseURL: "http://example.com"},
+			want: errorMatching(`Invalid Preo Base URL`, `PREO_BASE_URL environment variable`),
+		},
+		"bad retries from environment": {
+			env:  map[string]string{client.EnvAPIToken: "t", client.EnvMaxRetries: "many"},
+			want: errorMatching(`Invalid PREO_MAX_RETRIES Value`, `"many"`),
+		},
+		"negative concurrency from environment": {
+			env:  map[string]string{client.EnvAPIToken: "t", client.EnvMaxConcurrentRequests: "-3"},
+			want: errorMatching(`Invalid PREO_MAX_CONCURRENT_REQUESTS Value`, `at least 1`),
+		},
+		"unknown value": {
+			provider: `api_token = terraform_data.token.output`,
+			want:     errorMatching(`Unknown Preo Provider Setting`, `api_token`),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startEmulator(t, emulator.Options{}, ada())
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(tc.env),
+				Steps: []resource.TestStep{{
+					Config: `
+resource "terraform_data" "token" {
+  input = "late"
+}
+provider "preo" {
+  ` + tc.provider + `
+}
+` + readAda,
+					ExpectError: tc.want,
+				}},
+			})
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("a misconfigured provider sent %d requests", n)
+			}
+		})
+	}
+}
+
+func TestAccProvider_environment(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(map[string]string{
+			client.EnvBaseURL:               srv.URL + "/",
+			client.EnvAPIToken:              srv.Token,
+			client.EnvRequestTimeout:        "5s",
+			client.EnvMaxRetries:            "2",
+			client.EnvMaxConcurrentRequests: "3",
+		}),
+		Steps: []resource.TestStep{{
+			Config: `provider "preo" {}` + readAda,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.preo_user.ada", tfjsonpath.New("email"), knownvalue.StringExact("ada@example.com")),
+			},
+		}},
+	})
+}
+
+func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(map[string]string{
+			client.EnvBaseURL:    "http://example.com",
+			client.EnvAPIToken:   "wrong-token",
+			client.EnvMaxRetries: "lots",
+		}),
+		Steps: []resource.TestStep{{
+			Config: withProvider(srv, readAda),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.preo_user.ada", tfjsonpath.New("id"), knownvalue.StringExact("usr_ada")),
+			},
+		}},
+	})
+	for _, r := range srv.Requests() {
+		if got := r.Header.Get("Authorization"); got != "Bearer "+srv.Token {
+			t.Errorf("request sent Authorization %q, want the configured token", got)
+		}
+	}
+}
+
+func TestAccProvider_rejectedToken(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "preo" {
+  base_url  = "` + srv.URL + `"
+  api_token = "not-the-token"
+}
+` + readAda,
+			ExpectError: errorMatching("401 Unauthorized", "Invalid token.", "Check api_token or the PREO_API_TOKEN"),
+		}},
+	})
+}

@@ -1,0 +1,506 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator"
+)
+
+const adaAddress = "preo_user.ada"
+
+// userConfig is a preo_user "ada" block with the given attribute lines.
+func userConfig(attributes ...string) string {
+	return fmt.Sprintf("resource \"preo_user\" \"ada\" {\n  %s\n}\n", strings.Join(attributes, "\n  "))
+}
+
+func attrPath(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
+
+func emptyPlanAfterApply() resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+}
+
+func TestAccUserResource_adopt(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`)),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectPatches(srv),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("id"), knownvalue.StringExact("usr_ada")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("+4512345678")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("last_name"), knownvalue.StringExact("Lovelace")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("is_verified"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("is_active"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("locale"), knownvalue.StringExact("en")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("msg_channel"), knownvalue.StringExact("email")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("date_joined"), knownvalue.StringExact("2024-08-25T15:00:00Z")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("last_seen"), knownvalue.StringExact("2026-11-20T09:30:00.25Z")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("metadata"), knownvalue.StringExact(`{"tags":["vip"],"tier":"gold"}`)),
+			},
+		}},
+	})
+}
+
+func TestAccUserResource_adoptPatchesOnlyWhatDiffers(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta Ada"`, `last_name = "Lovelace"`, `email = "ADA@example.com"`)),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectPatches(srv, `{"first_name":"Augusta Ada"}`),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("first_name"), knownvalue.StringExact("Augusta Ada")),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ADA@example.com")),
+			},
+		}},
+	})
+	if got, _ := srv.User("usr_ada"); got.Email != "ada@example.com" || got.LastName != "Lovelace" {
+		t.Errorf("attributes that already matched were changed: %+v", got)
+	}
+}
+
+func TestAccUserResource_updateEachAttribute(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	step := func(body string, attributes ...string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig:         forgetRequests(srv),
+			Config:            withProvider(srv, userConfig(append([]string{`id = "usr_ada"`}, attributes...)...)),
+			ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionUpdate)}, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, body)},
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: withProvider(srv, userConfig(`id = "usr_ada"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
+			step(`{"email":"countess@example.com"}`, `email = "countess@example.com"`),
+			step(`{"phone_number":"+44 20 7946 0000"}`, `email = "countess@example.com"`, `phone_number = "+44 20 7946 0000"`),
+			step(`{"first_name":"Augusta"}`, `email = "countess@example.com"`, `phone_number = "+44 20 7946 0000"`, `first_name = "Augusta"`),
+			step(`{"last_name":"King"}`, `email = "countess@example.com"`, `phone_number = "+44 20 7946 0000"`, `first_name = "Augusta"`, `last_name = "King"`),
+			step(`{"email":"ada@example.com","phone_number":"","first_name":"Ada","last_name":"Lovelace"}`,
+				`email = "ada@example.com"`, `phone_number = ""`, `first_name = "Ada"`, `last_name = "Lovelace"`),
+		},
+	})
+}
+
+func TestAccUserResource_unsetAttributesStayUntouched(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				Config:            withProvider(srv, userConfig(`id = "usr_ada"`, `last_name = "King"`)),
+				ConfigPlanChecks:  emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, `{"last_name":"King"}`)},
+			},
+			{
+				// Someone changes the phone number in Preo: the configuration
+				// does not manage it, so the plan stays empty and state follows.
+				PreConfig: func() {
+					srv.UpdateUser("usr_ada", func(u *emulator.User) { u.PhoneNumber = ptr("+4599999999") })
+				},
+				Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `last_name = "King"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPatches(srv),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("+4599999999")),
+				},
+			},
+		},
+	})
+	got, _ := srv.User("usr_ada")
+	if got.Email != "ada@example.com" || got.FirstName != "Ada" || *got.PhoneNumber != "+4599999999" {
+		t.Errorf("attributes outside the configuration were changed: %+v", got)
+	}
+}
+
+func TestAccUserResource_import(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: config, ConfigPlanChecks: emptyPlanAfterApply()},
+			{ResourceName: adaAddress, ImportState: true, ImportStateVerify: true},
+			{ResourceName: adaAddress, ImportState: true, ImportStateVerify: true, ImportStateId: "ADA@Example.com"},
+			{ResourceName: adaAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
+			{ResourceName: adaAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: "ada@example.com"},
+		},
+	})
+	if bodies := patchBodies(srv.Requests()); len(bodies) != 0 {
+		t.Errorf("import sent PATCH requests: %q", bodies)
+	}
+}
+
+func TestAccUserResource_importErrors(t *testing.T) {
+	t.Parallel()
+	twin := alan()
+	twin.ID, twin.Email = "usr_alan2", "ALAN@example.com"
+	srv := startEmulator(t, emulator.Options{}, ada(), alan(), twin)
+	config := withProvider(srv, userConfig(`id = "usr_ada"`))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{ResourceName: adaAddress, ImportState: true, ImportStateId: "nobody@example.com", ExpectError: errorMatching(`Unable to Import Preo User`, `no Preo user has the email address "nobody@example.com"`)},
+			{ResourceName: adaAddress, ImportState: true, ImportStateId: "alan@example.com", ExpectError: errorMatching(`2 Preo users have the email address "alan@example.com"`, `"usr_alan"`, `"usr_alan2"`)},
+			{ResourceName: adaAddress, ImportState: true, ImportStateId: "usr_nobody", ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`)},
+		},
+	})
+}
+
+func TestAccUserResource_importGeneratesConfig(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config:          withProvider(srv, ""),
+			ResourceName:    adaAddress,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   "usr_ada",
+			GenerateConfig:  true,
+		}},
+	})
+}
+
+func TestAccUserResource_outOfBandChangeIsPlannedBack(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`, `email = "ada@example.com"`))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: config, ConfigPlanChecks: emptyPlanAfterApply()},
+			{
+				PreConfig: func() {
+					srv.UpdateUser("usr_ada", func(u *emulator.User) { u.FirstName, u.Email = "Mallory", "mallory@example.com" })
+					srv.ResetRequests()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(adaAddress, attrPath("first_name"), knownvalue.StringExact("Ada")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, `{"email":"ada@example.com","first_name":"Ada"}`)},
+			},
+		},
+	})
+}
+
+func TestAccUserResource_outOfBandDeletion(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() { srv.DeleteUser("usr_ada") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionCreate)},
+				},
+				ExpectError: errorMatching(`Preo User Not Found`, `No Preo user has the id "usr_ada"`),
+			},
+			{
+				PreConfig:        func() { srv.Seed(ada()) },
+				Config:           config,
+				ConfigPlanChecks: emptyPlanAfterApply(),
+			},
+		},
+	})
+}
+
+func TestAccUserResource_changingIDReplaces(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
+			{
+				Config: withProvider(srv, userConfig(`id = "usr_alan"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("alan@example.com")),
+				},
+			},
+		},
+		CheckDestroy: usersStillThere(srv, "usr_ada", "usr_alan"),
+	})
+}
+
+func TestAccUserResource_stableFacts(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	same := statecheck.CompareValue(compare.ValuesSame())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				Config:            withProvider(srv, userConfig(`id = "usr_ada"`)),
+				ConfigStateChecks: []statecheck.StateCheck{same.AddStateValue(adaAddress, attrPath("date_joined"))},
+			},
+			{
+				Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(adaAddress, attrPath("date_joined"), knownvalue.StringExact("2024-08-25T15:00:00Z")),
+					plancheck.ExpectKnownValue(adaAddress, attrPath("locale"), knownvalue.StringExact("en")),
+					plancheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
+					plancheck.ExpectUnknownValue(adaAddress, attrPath("last_seen")),
+					plancheck.ExpectUnknownValue(adaAddress, attrPath("metadata")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{same.AddStateValue(adaAddress, attrPath("date_joined"))},
+			},
+		},
+	})
+}
+
+func TestAccUserResource_destroyLeavesUserInPreo(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				Config:            withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, `{"first_name":"Augusta"}`)},
+			},
+			{
+				Config:            withProvider(srv, ""),
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)},
+			},
+		},
+		CheckDestroy: usersStillThere(srv, "usr_ada"),
+	})
+	if got, _ := srv.User("usr_ada"); got.FirstName != "Augusta" {
+		t.Errorf("destroy changed the user: %+v", got)
+	}
+}
+
+func usersStillThere(srv *emulator.TestServer, ids ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, id := range ids {
+			if _, ok := srv.User(id); !ok {
+				return fmt.Errorf("user %s is gone from Preo after destroy", id)
+			}
+		}
+		for _, r := range srv.Requests() {
+			if r.Method != "GET" {
+				return fmt.Errorf("destroy sent %s %s", r.Method, r.Path)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccUserResource_planTimeValidation(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	cases := []struct {
+		attributes []string
+		want       *regexp.Regexp
+	}{
+		{[]string{`first_name = "Ada"`}, errorMatching(`Missing Preo User ID`, `cannot create users`, `terraform import`)},
+		{[]string{`id = "usr_ada"`, `email = "not-an-email"`}, errorMatching(`email = "not-an-email"`, `must look like an email address`)},
+		{[]string{`id = "usr_ada"`, `phone_number = "` + strings.Repeat("5", 33) + `"`}, errorMatching(`phone_number`, `character count must be at most 32, got: 33`)},
+		{[]string{`id = "usr_ada"`, `first_name = "` + strings.Repeat("é", 81) + `"`}, errorMatching(`first_name`, `character count must be at most 80, got: 81`)},
+		{[]string{`id = "usr_ada"`, `last_name = "` + strings.Repeat("x", 81) + `"`}, errorMatching(`last_name`, `at most 80, got: 81`)},
+		{[]string{`id = "usr_ada"`, `first_name = " Ada"`}, errorMatching(`first_name`, `must not start or end with whitespace`)},
+	}
+	steps := make([]resource.TestStep, len(cases))
+	for i, tc := range cases {
+		steps[i] = resource.TestStep{Config: withProvider(srv, userConfig(tc.attributes...)), PlanOnly: true, ExpectError: tc.want}
+	}
+	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("invalid configurations sent %d requests", n)
+	}
+}
+
+func TestAccUserResource_multibyteNamesAtTheLimit(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	name := strings.Repeat("é", 80)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config:            withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "`+name+`"`)),
+			ConfigPlanChecks:  emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(adaAddress, attrPath("first_name"), knownvalue.StringExact(name))},
+		}},
+	})
+}
+
+func TestAccUserResource_apiValidationError(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
+			{
+				Config:      withProvider(srv, userConfig(`id = "usr_ada"`, `email = "alan@example.com"`)),
+				ExpectError: errorMatching(`Unable to Update Preo User`, `email = "alan@example.com"`, `Preo rejected email: user with this email already exists.`),
+			},
+		},
+	})
+}
+
+func TestAccUserResource_apiErrors(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		status int
+		want   *regexp.Regexp
+	}{
+		"forbidden":    {403, errorMatching(`Unable to Update Preo User`, `403 Forbidden`, `may not do this`)},
+		"rate limited": {429, errorMatching(`429 Too Many Requests`, `lower max_concurrent_requests`)},
+		"server error": {500, errorMatching(`500 Internal Server Error`, `Try again later`)},
+		"not found":    {404, errorMatching(`404 Not Found`, `Check that the id is right`)},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startEmulator(t, emulator.Options{}, ada())
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: noEnv,
+				Steps: []resource.TestStep{
+					{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
+					{
+						PreConfig:   func() { srv.Fail("PATCH", "/v1/user/", tc.status, "", "", 1) },
+						Config:      withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
+						ExpectError: tc.want,
+					},
+				},
+			})
+		})
+	}
+}
+
+func TestAccUserResource_clearPhoneNumber(t *testing.T) {
+	t.Parallel()
+	for name, opts := range map[string]emulator.Options{
+		"echoed as null":         {},
+		"echoed as empty string": {ClearedPhoneAsEmptyString: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startEmulator(t, opts, ada())
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: noEnv,
+				Steps: []resource.TestStep{
+					{Config: withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = "+4512345678"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
+					{
+						Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = ""`)),
+						ConfigPlanChecks: emptyPlanAfterApply(),
+						ConfigStateChecks: []statecheck.StateCheck{
+							expectPatches(srv, `{"phone_number":""}`),
+							statecheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("")),
+						},
+					},
+					{
+						Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = ""`)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+				},
+			})
+			got, _ := srv.User("usr_ada")
+			if got.PhoneNumber != nil && *got.PhoneNumber != "" {
+				t.Errorf("phone number not cleared: %q", *got.PhoneNumber)
+			}
+		})
+	}
+}
+
+func TestAccUserResource_emailLetterCase(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{LowercaseEmails: true}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				Config:            withProvider(srv, userConfig(`id = "usr_ada"`, `email = "Countess.Lovelace@Example.COM"`)),
+				ConfigPlanChecks:  emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, `{"email":"Countess.Lovelace@Example.COM"}`)},
+			},
+			{
+				// Only the letter case differs from what Preo stores: no change.
+				Config:            withProvider(srv, userConfig(`id = "usr_ada"`, `email = "countess.lovelace@example.com"`)),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)},
+			},
+		},
+	})
+	if got, _ := srv.User("usr_ada"); got.Email != "countess.lovelace@example.com" {
+		t.Errorf("emulator stored %q", got.Email)
+	}
+}
+
+func TestAccUserResource_manyUsersInOneApply(t *testing.T) {
+	t.Parallel()
+	users := emulator.GenerateUsers(30)
+	srv := startEmulator(t, emulator.Options{}, users...)
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = fmt.Sprintf("%q", u.ID)
+	}
+	// count rather than for_each: the testing framework's state reader
+	// does not support string instance keys.
+	config := withProvider(srv, fmt.Sprintf(`
+locals {
+  ids = [%s]
+}
+resource "preo_user" "team" {
+  count      = length(local.ids)
+  id         = local.ids[count.index]
+  first_name = "Member ${local.ids[count.index]}"
+}
+`, strings.Join(ids, ", ")))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config:           config,
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{requestsCheck{srv: srv, check: func(requests []emulator.Request) error {
+				if n := len(patchBodies(requests)); n != len(users) {
+					return fmt.Errorf("sent %d PATCH requests, want %d", n, len(users))
+				}
+				return nil
+			}}},
+		}},
+	})
+	for _, u := range users {
+		if got, _ := srv.User(u.ID); got.FirstName != "Member "+u.ID {
+			t.Errorf("user %s has first name %q", u.ID, got.FirstName)
+		}
+	}
+}
