@@ -248,7 +248,7 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 		}
 		return nil, &APIError{Operation: operation, Method: method, URL: target.Redacted(), Err: c.redact(err)}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 
 	payload, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
 	if err != nil {

@@ -69,7 +69,7 @@ func TestGetUser(t *testing.T) {
 		t.Fatalf("%d requests, want 1", len(requests))
 	}
 	r := requests[0]
-	if r.Method != "GET" || r.Path != "/v1/user/"+want.ID {
+	if r.Method != http.MethodGet || r.Path != "/v1/user/"+want.ID {
 		t.Errorf("request %s %s", r.Method, r.Path)
 	}
 	if got := r.Header.Get("Authorization"); got != "Bearer "+srv.Token {
@@ -122,7 +122,7 @@ func TestUpdateUserSendsOnlySetFields(t *testing.T) {
 		t.Errorf("UpdateUser returned %+v", got)
 	}
 	r := srv.Requests()[0]
-	if r.Method != "PATCH" || r.Body != `{"phone_number":"","first_name":"Grete"}` {
+	if r.Method != http.MethodPatch || r.Body != `{"phone_number":"","first_name":"Grete"}` {
 		t.Errorf("sent %s %q", r.Method, r.Body)
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
@@ -207,10 +207,10 @@ func TestRetriesConnectionErrors(t *testing.T) {
 			mu.Lock()
 			accepted++
 			mu.Unlock()
-			conn.Close()
+			_ = conn.Close()
 		}
 	}()
-	t.Cleanup(func() { listener.Close() })
+	t.Cleanup(func() { _ = listener.Close() })
 
 	c := newClient(t, "http://"+listener.Addr().String(), "secret-token", func(cfg *client.Config) { cfg.MaxRetries = 2 })
 	_, err = c.GetUser(context.Background(), "usr_1")

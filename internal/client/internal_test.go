@@ -31,14 +31,14 @@ func TestParseRetryAfter(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	withRetryAfter := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"7"}}}
+	withRetryAfter := &http.Response{StatusCode: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"7"}}}
 	if got := backoff(time.Second, 30*time.Second, 0, withRetryAfter); got != 7*time.Second {
 		t.Errorf("backoff with Retry-After 7 = %v", got)
 	}
 	for attempt := range 40 {
 		ceiling := min(30*time.Second, time.Second<<min(attempt, 30))
 		for range 20 {
-			got := backoff(time.Second, 30*time.Second, attempt, &http.Response{StatusCode: 503, Header: http.Header{}})
+			got := backoff(time.Second, 30*time.Second, attempt, &http.Response{StatusCode: http.StatusServiceUnavailable, Header: http.Header{}})
 			if got < ceiling/2 || got > ceiling {
 				t.Fatalf("attempt %d: backoff %v outside [%v, %v]", attempt, got, ceiling/2, ceiling)
 			}
@@ -96,7 +96,7 @@ func FuzzParseBaseURL(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if u.Scheme != "https" && !(u.Scheme == "http" && IsLoopback(u.Hostname())) {
+		if u.Scheme != "https" && (u.Scheme != "http" || !IsLoopback(u.Hostname())) {
 			t.Errorf("accepted %q as %v", raw, u)
 		}
 		if strings.HasSuffix(u.Path, "/") {

@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"testing"
 
@@ -131,7 +132,7 @@ func TestListUsersFailedPage(t *testing.T) {
 	srv.Fail("GET", "/v1/user", 403, `{"detail": "You do not have permission to perform this action."}`, "", 100)
 	_, err := c.ListUsers(context.Background(), client.ListUsersQuery{})
 	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 403 || apiErr.Detail != "You do not have permission to perform this action." {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden || apiErr.Detail != "You do not have permission to perform this action." {
 		t.Fatalf("err = %v", err)
 	}
 }

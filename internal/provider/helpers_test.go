@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -121,7 +122,7 @@ func expectPatches(srv *emulator.TestServer, bodies ...string) statecheck.StateC
 func patchBodies(requests []emulator.Request) []string {
 	var bodies []string
 	for _, r := range requests {
-		if r.Method == "PATCH" {
+		if r.Method == http.MethodPatch {
 			bodies = append(bodies, strings.TrimSpace(r.Body))
 		}
 	}

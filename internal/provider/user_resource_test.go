@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -315,7 +316,7 @@ func usersStillThere(srv *emulator.TestServer, ids ...string) resource.TestCheck
 			}
 		}
 		for _, r := range srv.Requests() {
-			if r.Method != "GET" {
+			if r.Method != http.MethodGet {
 				return fmt.Errorf("destroy sent %s %s", r.Method, r.Path)
 			}
 		}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ func expectTotal(n int) statecheck.StateCheck {
 func listedPages(requests []emulator.Request) []string {
 	var pages []string
 	for _, r := range requests {
-		if r.Method == "GET" && r.Path == "/v1/user" {
+		if r.Method == http.MethodGet && r.Path == "/v1/user" {
 			pages = append(pages, r.Query.Get("page"))
 		}
 	}
