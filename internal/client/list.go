@@ -60,22 +60,21 @@ func (c *Client) ListUsers(ctx context.Context, q ListUsersQuery) (*UserList, er
 	return finishListing(operation, append(users, rest...), first.Count, want)
 }
 
-// fetchRemainingPages reads from the page that next points at until need
-// more users are in hand. When next is a DRF page-number link, the page URLs
-// are known in advance and fetched in parallel; otherwise the links are
-// followed one by one.
+// fetchRemainingPages reads the pages after the first until need more users
+// are in hand. DRF's page-number links make every page URL known in advance,
+// so the pages are fetched in parallel; each page's own "next" link must then
+// name the page that follows it, exactly as following the links would.
 func (c *Client) fetchRemainingPages(ctx context.Context, operation string, next *url.URL, pageSize, need, count int, seen map[string]bool) ([]User, error) {
 	startPage, err := strconv.Atoi(next.Query().Get("page"))
 	if err != nil || startPage < 2 || pageSize == 0 {
-		return c.followNextLinks(ctx, operation, next, need, count, seen)
+		return nil, fmt.Errorf("%s: %w: %s is not a link to a numbered page after a page of %d users", operation, ErrInconsistentListing, next.Redacted(), pageSize)
 	}
-	pageCount := (need + pageSize - 1) / pageSize
-	urls := make([]*url.URL, pageCount)
+	urls := make([]*url.URL, (need+pageSize-1)/pageSize)
 	for i := range urls {
 		urls[i] = withPage(next, startPage+i)
 	}
 
-	pages := make([]*page, pageCount)
+	pages := make([]*page, len(urls))
 	group, groupCtx := errgroup.WithContext(ctx)
 	group.SetLimit(c.maxConcurrent)
 	for i, pageURL := range urls {
@@ -100,36 +99,14 @@ func (c *Client) fetchRemainingPages(ctx context.Context, operation string, next
 			break
 		}
 		if p.Next == nil {
-			return nil, fmt.Errorf("%s: %w: page %s has no next link although %d users were expected; run again", operation, ErrInconsistentListing, urls[i].Query().Get("page"), count)
+			return nil, fmt.Errorf("%s: %w: page %d has no next link although the API counted %d users; run again", operation, ErrInconsistentListing, startPage+i, count)
 		}
 		link, err := c.checkNextLink(operation, *p.Next, seen)
 		if err != nil {
 			return nil, err
 		}
 		if canonicalURL(link) != canonicalURL(urls[i+1]) {
-			return nil, fmt.Errorf("%s: %w: page %s links to %s instead of %s", operation, ErrInconsistentListing, urls[i].Query().Get("page"), link.Redacted(), urls[i+1].Redacted())
-		}
-	}
-	return users, nil
-}
-
-func (c *Client) followNextLinks(ctx context.Context, operation string, next *url.URL, need, count int, seen map[string]bool) ([]User, error) {
-	var users []User
-	for next != nil && len(users) < need {
-		seen[canonicalURL(next)] = true
-		p, err := c.fetchPage(ctx, operation, next)
-		if err != nil {
-			return nil, err
-		}
-		if p.Count != count {
-			return nil, fmt.Errorf("%s: %w: the count went from %d to %d between pages; run again", operation, ErrInconsistentListing, count, p.Count)
-		}
-		users = append(users, p.Results...)
-		next = nil
-		if p.Next != nil && len(users) < need {
-			if next, err = c.checkNextLink(operation, *p.Next, seen); err != nil {
-				return nil, err
-			}
+			return nil, fmt.Errorf("%s: %w: page %d links to %s instead of %s", operation, ErrInconsistentListing, startPage+i, link.Redacted(), urls[i+1].Redacted())
 		}
 	}
 	return users, nil

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
@@ -134,5 +136,23 @@ func TestListUsersFailedPage(t *testing.T) {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden || apiErr.Detail != "You do not have permission to perform this action." {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestListUsersReportsChangesBetweenPages(t *testing.T) {
+	emu := emulator.New(emulator.Options{PageSize: 5})
+	users := emulator.GenerateUsers(12)
+	emu.Seed(users...)
+	// Someone deletes a user right after the first page is served.
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		emu.ServeHTTP(w, r)
+		once.Do(func() { emu.DeleteUser(users[0].ID) })
+	}))
+	t.Cleanup(srv.Close)
+
+	_, err := newClient(t, srv.URL, "dev-token").ListUsers(context.Background(), client.ListUsersQuery{})
+	if !errors.Is(err, client.ErrInconsistentListing) {
+		t.Fatalf("err = %v, want ErrInconsistentListing", err)
 	}
 }

@@ -144,9 +144,17 @@ func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
 			},
 		}},
 	})
-	for _, r := range srv.Requests() {
+	requests := srv.Requests()
+	if len(requests) == 0 {
+		t.Fatal("no request reached the emulator")
+	}
+	const userAgent = "terraform-provider-preo/test (+https://registry.terraform.io/providers/preo/preo) Terraform/1.5.7"
+	for _, r := range requests {
 		if got := r.Header.Get("Authorization"); got != "Bearer "+srv.Token {
 			t.Errorf("request sent Authorization %q, want the configured token", got)
+		}
+		if got := r.Header.Get("User-Agent"); got != userAgent {
+			t.Errorf("request sent User-Agent %q, want %q", got, userAgent)
 		}
 	}
 }
