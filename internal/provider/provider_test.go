@@ -148,12 +148,12 @@ func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
 	if len(requests) == 0 {
 		t.Fatal("no request reached the emulator")
 	}
-	const userAgent = "terraform-provider-preo/test (+https://registry.terraform.io/providers/preo/preo) Terraform/1.5.7"
+	userAgent := regexp.MustCompile(`^terraform-provider-preo/test \(\+https://registry\.terraform\.io/providers/preo/preo\) Terraform/\d+\.\d+\.\d+$`)
 	for _, r := range requests {
 		if got := r.Header.Get("Authorization"); got != "Bearer "+srv.Token {
 			t.Errorf("request sent Authorization %q, want the configured token", got)
 		}
-		if got := r.Header.Get("User-Agent"); got != userAgent {
+		if got := r.Header.Get("User-Agent"); !userAgent.MatchString(got) {
 			t.Errorf("request sent User-Agent %q, want %q", got, userAgent)
 		}
 	}
