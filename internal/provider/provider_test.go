@@ -1,7 +1,11 @@
 package provider
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -174,4 +178,38 @@ provider "preo" {
 			ExpectError: errorMatching("401 Unauthorized", "Invalid token.", "Check api_token or the PREO_API_TOKEN"),
 		}},
 	})
+}
+
+// The token must stay out of every log Terraform and the provider write at
+// TRACE. It comes from the environment here, because the test harness logs
+// the configuration it runs. Not parallel: it sets the process environment
+// that the log setup reads.
+func TestAccProvider_tokenNeverLogged(t *testing.T) {
+	const token = "tok-9f8e7d6c-never-log-me"
+	srv := startEmulator(t, emulator.Options{Token: token}, ada())
+	logFile := filepath.Join(t.TempDir(), "terraform.log")
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(map[string]string{client.EnvAPIToken: token}),
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`provider "preo" {
+  base_url = %q
+}
+`, srv.URL) + userConfig(`id = "usr_ada"`, `first_name = "Augusta"`),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+		}},
+	})
+	logs, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Sending request to Preo", `first_name\":\"Augusta`} {
+		if !strings.Contains(string(logs), want) {
+			t.Errorf("the TRACE log lacks %q, so it cannot show the token is absent", want)
+		}
+	}
+	if strings.Contains(string(logs), token) {
+		t.Error("the TRACE log contains the API token")
+	}
 }
