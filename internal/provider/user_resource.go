@@ -162,9 +162,11 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 
-	user := r.patch(ctx, id, current, changedFields(plan, newUserModel(current)), &resp.Diagnostics)
-	if user == nil {
-		return
+	user := current
+	if changes := changedFields(plan, newUserModel(current)); !changes.IsEmpty() {
+		if user = r.update(ctx, id, changes, &resp.Diagnostics); user == nil {
+			return
+		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
 }
@@ -199,7 +201,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 
-	user := r.patch(ctx, state.ID.ValueString(), nil, changedFields(plan, state), &resp.Diagnostics)
+	user := r.update(ctx, state.ID.ValueString(), changedFields(plan, state), &resp.Diagnostics)
 	if user == nil {
 		return
 	}
@@ -235,13 +237,10 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), user.ID)...)
 }
 
-// patch sends the changes, if there are any, and returns the user as Preo
-// then has it. With nothing to change it returns current, or reads the user
-// when current is nil.
-func (r *userResource) patch(ctx context.Context, id string, current *client.User, changes client.UserPatch, diags *diag.Diagnostics) *client.User {
-	if changes.IsEmpty() && current != nil {
-		return current
-	}
+// update sends the changes in one PATCH and returns the user as Preo then
+// has it. With nothing to send it reads the user instead, so that state
+// still comes from Preo.
+func (r *userResource) update(ctx context.Context, id string, changes client.UserPatch, diags *diag.Diagnostics) *client.User {
 	var (
 		user *client.User
 		err  error
