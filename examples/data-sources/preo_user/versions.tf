@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    preo = {
+      source = "preo/preo"
+    }
+  }
+}

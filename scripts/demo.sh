@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Shows the provider doing its job: builds it and the emulator, starts the
+# emulator with its demo users on a free loopback port, and runs examples/demo
+# through plan, apply, a second plan that must show no changes, and destroy.
+#
+# Everything happens in a temporary directory: a CLI configuration with
+# dev_overrides points Terraform at the fresh build, and the state lives there
+# too, so neither the work tree nor the user's home is touched. The emulator
+# is stopped and the directory removed on exit, failure or Ctrl-C.
+#
+# Usage: TERRAFORM=/path/to/terraform scripts/demo.sh (`make demo` sets it).
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+token=dev-token
+
+section() { printf '\n==> %s\n' "$*"; }
+fail() {
+	printf 'demo failed: %s\n' "$*" >&2
+	exit 1
+}
+
+terraform_bin=${TERRAFORM:-}
+if [[ -z $terraform_bin || ! -x $terraform_bin ]]; then
+	fail "no Terraform CLI at '${terraform_bin}': run 'make demo', which installs Terraform first"
+fi
+command -v go >/dev/null || fail "Go is required on PATH"
+
+tmp=$(mktemp -d)
+emulator_pid=
+
+cleanup() {
+	if [[ -n $emulator_pid ]] && kill -0 "$emulator_pid" 2>/dev/null; then
+		kill "$emulator_pid" 2>/dev/null || true
+		wait "$emulator_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+# On Ctrl-C or kill, exit with the usual status; the EXIT trap cleans up.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+tf() { "$terraform_bin" "$@"; }
+
+# http_get PATH prints the API's answer for PATH, pretty-printed. It uses curl
+# when there is one, and bash's own /dev/tcp otherwise (the emulator speaks
+# plain HTTP on loopback).
+http_get() {
+	local accept='application/json; indent=4'
+	if command -v curl >/dev/null; then
+		curl -fsS -H "Authorization: Bearer $token" -H "Accept: $accept" "$PREO_BASE_URL$1"
+		echo
+		return
+	fi
+	local hostport=${PREO_BASE_URL#http://} response status
+	exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}"
+	printf 'GET %s HTTP/1.0\r\nHost: %s\r\nAuthorization: Bearer %s\r\nAccept: %s\r\n\r\n' \
+		"$1" "$hostport" "$token" "$accept" >&3
+	response=$(cat <&3)
+	exec 3<&-
+	status=$(head -n 1 <<<"$response")
+	[[ $status == *" 200 "* ]] || fail "GET $1 answered: ${status%$'\r'}"
+	sed '1,/^\r\{0,1\}$/d' <<<"$response"
+}
+
+# json_field NAME reads a string field from the JSON on stdin.
+json_field() {
+	sed -n "s/^ *\"$1\": *\"\\([^\"]*\\)\",\\{0,1\\}\$/\\1/p" | head -n 1
+}
+
+section "Building the provider and the emulator"
+(cd "$repo" && go build -o "$tmp/bin/terraform-provider-preo" . && go build -o "$tmp/bin/preo-emulator" ./cmd/preo-emulator)
+echo "built into a temporary directory"
+
+section "Starting the emulator"
+"$tmp/bin/preo-emulator" -addr 127.0.0.1:0 -token "$token" >"$tmp/emulator.out" 2>"$tmp/emulator.log" &
+emulator_pid=$!
+base_url=
+for _ in $(seq 100); do
+	base_url=$(sed -n 's/^PREO_BASE_URL=//p' "$tmp/emulator.out")
+	[[ -n $base_url ]] && break
+	kill -0 "$emulator_pid" 2>/dev/null || {
+		cat "$tmp/emulator.log" >&2
+		fail "the emulator stopped before it was ready"
+	}
+	sleep 0.1
+done
+[[ -n $base_url ]] || fail "the emulator did not report its address within 10 seconds"
+echo "emulator listening at $base_url with its demo users"
+
+export PREO_BASE_URL=$base_url
+export PREO_API_TOKEN=$token
+cat >"$tmp/terraformrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "preo/preo" = "$tmp/bin"
+  }
+  direct {}
+}
+EOF
+export TF_CLI_CONFIG_FILE="$tmp/terraformrc"
+export TF_DATA_DIR="$tmp/work/.terraform"
+export TF_IN_AUTOMATION=1
+export TF_INPUT=0
+export CHECKPOINT_DISABLE=1
+
+mkdir -p "$tmp/work"
+cp "$repo"/examples/demo/*.tf "$tmp/work/"
+cd "$tmp/work"
+
+# Terraform warns on every command that dev_overrides are in effect; plan and
+# apply show that warning in one line.
+section "Planning"
+echo "(Terraform shows adopting an existing user as \"create\".)"
+tf plan -input=false -compact-warnings -out=demo.tfplan
+
+section "Applying the plan"
+tf apply -input=false -compact-warnings -auto-approve demo.tfplan
+
+section "Planning again: nothing should change"
+status=0
+tf plan -input=false -compact-warnings -detailed-exitcode || status=$?
+case $status in
+0) echo "no changes, as expected" ;;
+2) fail "the second plan wants to change something; the provider should have converged" ;;
+*) fail "the second plan failed" ;;
+esac
+
+section "Outputs"
+tf output
+user_id=$(tf output -raw adopted_user_id)
+after=$(http_get "/v1/user/$user_id")
+first_name=$(json_field first_name <<<"$after")
+last_name=$(json_field last_name <<<"$after")
+[[ $(tf output -raw adopted_user_after) == "$first_name $last_name <"* ]] ||
+	fail "Preo has user $user_id as $first_name $last_name, not as Terraform set it"
+
+section "Destroying"
+tf destroy -input=false -auto-approve
+
+section "What destroy left in Preo"
+echo "GET $PREO_BASE_URL/v1/user/$user_id"
+left=$(http_get "/v1/user/$user_id")
+printf '%s\n' "$left"
+[[ $(json_field first_name <<<"$left") == "$first_name" && $(json_field last_name <<<"$left") == "$last_name" ]] ||
+	fail "user $user_id is not as Terraform left it"
+echo "User $user_id is still in Preo as $first_name $last_name: destroy only stopped managing it."
+
+section "Demo finished"
