@@ -1,0 +1,53 @@
+package provider
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/preo/terraform-provider-preo/internal/client"
+)
+
+// The same user, as two API versions (or two endpoints) might render it,
+// must give the same state: otherwise Terraform would report an inconsistent
+// result after apply, or a change on the next plan.
+func TestNewUserModelIgnoresRendering(t *testing.T) {
+	renderings := []string{
+		`{"id": "usr_1", "email": "ada@example.com", "phone_number": null, "first_name": "Ada", "last_name": "L",
+		  "date_joined": "2024-08-25T15:00:00Z", "last_seen": "2026-11-20T09:30:00.250000Z", "metadata": {"a": 1, "b": [true]}}`,
+		`{"id": "usr_1", "email": "ada@example.com", "phone_number": "", "first_name": "Ada", "last_name": "L",
+		  "date_joined": "2024-08-25T17:00:00.000+02:00", "last_seen": "2026-11-20T04:30:00.25-05:00",
+		  "metadata": {"b": [true], "a": 1}, "a_field_from_a_newer_api": 42}`,
+	}
+	var models []userModel
+	for _, body := range renderings {
+		var u client.User
+		if err := json.Unmarshal([]byte(body), &u); err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, newUserModel(&u))
+	}
+	first, second := models[0], models[1]
+	if !first.PhoneNumber.Equal(second.PhoneNumber) || first.PhoneNumber.ValueString() != "" {
+		t.Errorf("phone numbers %v and %v differ", first.PhoneNumber, second.PhoneNumber)
+	}
+	if !first.DateJoined.Equal(second.DateJoined) || first.DateJoined.ValueString() != "2024-08-25T15:00:00Z" {
+		t.Errorf("date_joined %v and %v differ", first.DateJoined, second.DateJoined)
+	}
+	if !first.LastSeen.Equal(second.LastSeen) || first.LastSeen.ValueString() != "2026-11-20T09:30:00.25Z" {
+		t.Errorf("last_seen %v and %v differ", first.LastSeen, second.LastSeen)
+	}
+	if equal, diags := first.Metadata.StringSemanticEquals(t.Context(), second.Metadata); diags.HasError() || !equal {
+		t.Errorf("metadata %v and %v are not semantically equal", first.Metadata, second.Metadata)
+	}
+}
+
+func TestEmailValueComparesWithoutLetterCase(t *testing.T) {
+	equal, diags := newEmailValue("Ada@Example.COM").StringSemanticEquals(t.Context(), newEmailValue("ada@example.com"))
+	if diags.HasError() || !equal {
+		t.Error("emails differing only in letter case are not semantically equal")
+	}
+	equal, _ = newEmailValue("ada@example.com").StringSemanticEquals(t.Context(), newEmailValue("ada@example.org"))
+	if equal {
+		t.Error("different emails are semantically equal")
+	}
+}
