@@ -19,6 +19,9 @@ var (
 	ErrForeignNextLink = errors.New("the API returned a next link to another origin")
 	// ErrNextLinkLoop: a "next" link pointed at a page already read.
 	ErrNextLinkLoop = errors.New("the API returned a next link to a page already read")
+	// ErrInconsistentListing: the pages did not add up, typically because
+	// users changed while they were being listed.
+	ErrInconsistentListing = errors.New("the listing changed while it was read")
 )
 
 type page struct {

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -124,7 +123,3 @@ func (c *Client) listURL(q ListUsersQuery) *url.URL {
 	u.RawQuery = values.Encode()
 	return &u
 }
-
-// ErrInconsistentListing is returned when the pages of a listing do not add
-// up, typically because users changed while they were being listed.
-var ErrInconsistentListing = errors.New("the listing changed while it was read")
