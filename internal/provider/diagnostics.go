@@ -12,14 +12,9 @@ import (
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
 
-// writableAttributes maps the API's field names to the resource attributes
-// its validation errors belong to.
-var writableAttributes = map[string]string{
-	"email":        "email",
-	"phone_number": "phone_number",
-	"first_name":   "first_name",
-	"last_name":    "last_name",
-}
+// writableAttributes are the API fields a PATCH sends; their validation
+// errors belong to the resource attributes of the same names.
+var writableAttributes = map[string]bool{"email": true, "phone_number": true, "first_name": true, "last_name": true}
 
 // addAPIError turns a client error into diagnostics: field errors from a 400
 // land on their attributes with the API's own words, everything else becomes
@@ -27,17 +22,16 @@ var writableAttributes = map[string]string{
 func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.FieldErrors) > 0 {
-		var unplaced []string
+		placedAll := apiErr.Detail == ""
 		for field, messages := range apiErr.FieldErrors {
-			attribute, ok := writableAttributes[field]
-			if !ok {
-				unplaced = append(unplaced, field+": "+strings.Join(messages, " "))
+			if !writableAttributes[field] {
+				placedAll = false
 				continue
 			}
-			diags.AddAttributeError(path.Root(attribute), summary,
-				fmt.Sprintf("Preo rejected %s: %s\n\nChange %s in the configuration and apply again.", attribute, strings.Join(messages, " "), attribute))
+			diags.AddAttributeError(path.Root(field), summary,
+				fmt.Sprintf("Preo rejected %s: %s\n\nChange %s in the configuration and apply again.", field, strings.Join(messages, " "), field))
 		}
-		if len(unplaced) == 0 && apiErr.Detail == "" {
+		if placedAll {
 			return
 		}
 	}
