@@ -92,7 +92,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
 		return nil, fmt.Errorf("%q uses http:// towards a host that is not this machine; use https:// (plain http is only accepted for localhost, 127.0.0.0/8 and [::1])", raw)
 	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
+	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
 }
