@@ -342,3 +342,20 @@ func TestParseBaseURL(t *testing.T) {
 		}
 	}
 }
+
+func TestRequestTimeoutBoundsEachAttempt(t *testing.T) {
+	users := emulator.GenerateUsers(1)
+	// The emulator would take a minute to answer; each attempt gives up long before.
+	srv := emulator.NewTestServer(t, emulator.Options{Latency: time.Minute}, users...)
+	c := newClient(t, srv.URL, srv.Token, func(cfg *client.Config) {
+		cfg.RequestTimeout = 50 * time.Millisecond
+		cfg.MaxRetries = 2
+	})
+	_, err := c.GetUser(context.Background(), users[0].ID)
+	if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") || !strings.Contains(err.Error(), "Client.Timeout exceeded") {
+		t.Fatalf("err = %v, want a timeout after 3 attempts", err)
+	}
+	if n := len(srv.Requests()); n != 3 {
+		t.Errorf("%d attempts reached the server, want 3", n)
+	}
+}

@@ -4,6 +4,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
@@ -18,7 +19,7 @@ import (
 // PREO_BASE_URL and PREO_API_TOKEN. PREO_TEST_USER_ID is a user they may
 // rename; its first name is restored in the last step.
 
-func liveEnv(t *testing.T) (map[string]string, string, string) {
+func liveEnv(t *testing.T) (map[string]string, *client.User) {
 	env := map[string]string{}
 	for _, key := range []string{client.EnvBaseURL, client.EnvAPIToken, client.EnvRequestTimeout, client.EnvMaxRetries, client.EnvMaxConcurrentRequests} {
 		env[key] = os.Getenv(key)
@@ -35,39 +36,48 @@ func liveEnv(t *testing.T) (map[string]string, string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return env, id, user.FirstName
+	return env, user
 }
 
 func TestAccLiveUserResource(t *testing.T) {
-	env, id, firstName := liveEnv(t)
+	env, user := liveEnv(t)
 	config := func(name string) string {
-		return `provider "preo" {}
+		return fmt.Sprintf(`provider "preo" {}
 resource "preo_user" "test" {
-  id         = "` + id + `"
-  first_name = "` + name + `"
+  id         = %[1]q
+  first_name = %[2]q
 }
-data "preo_user" "test" {
-  id = preo_user.test.id
+data "preo_user" "by_email" {
+  email = upper(%[3]q)
 }
 data "preo_users" "some" {
-  max_results = 3
+  search      = %[3]q
+  ordering    = ["-last_seen", "email"]
+  max_results = 1
 }
-`
+`, user.ID, name, user.Email)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		Steps: []resource.TestStep{
-			{Config: config(firstName), ConfigPlanChecks: emptyPlanAfterApply()},
 			{
-				Config:           config(firstName + " T"),
+				Config:           config(user.FirstName),
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("preo_user.test", attrPath("first_name"), knownvalue.StringExact(firstName+" T")),
-					statecheck.ExpectKnownValue("data.preo_users.some", attrPath("total_count"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue("data.preo_user.by_email", attrPath("id"), knownvalue.StringExact(user.ID)),
+					statecheck.ExpectKnownValue("data.preo_users.some", attrPath("ids"), knownvalue.ListSizeExact(1)),
 				},
 			},
-			{Config: config(firstName), ConfigPlanChecks: emptyPlanAfterApply()},
+			{
+				Config:           config(user.FirstName + " T"),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("preo_user.test", attrPath("first_name"), knownvalue.StringExact(user.FirstName+" T")),
+				},
+			},
+			{Config: config(user.FirstName), ConfigPlanChecks: emptyPlanAfterApply()},
 			{ResourceName: "preo_user.test", ImportState: true, ImportStateVerify: true},
+			{ResourceName: "preo_user.test", ImportState: true, ImportStateVerify: true, ImportStateId: user.Email},
 		},
 	})
 }

@@ -474,8 +474,9 @@ func TestAccUserResource_manyUsersInOneApply(t *testing.T) {
 	for i, u := range users {
 		ids[i] = fmt.Sprintf("%q", u.ID)
 	}
-	// count rather than for_each: the testing framework's state reader
-	// does not support string instance keys.
+	// Terraform applies them with its default -parallelism of 10 (the
+	// testing framework cannot pass the flag). count rather than for_each:
+	// its state reader does not support string instance keys.
 	config := withProvider(srv, fmt.Sprintf(`
 locals {
   ids = [%s]
