@@ -128,16 +128,17 @@ func (p *preoProvider) resolveSettings(config preoProviderModel, diags *diag.Dia
 		MaxConcurrentRequests: client.DefaultMaxConcurrentRequests,
 	}
 
-	if token, source, ok := p.stringSetting(config.APIToken, "api_token", client.EnvAPIToken, diags); ok {
-		if token == "" {
-			diags.AddAttributeError(path.Root("api_token"), "Empty Preo API Token",
-				fmt.Sprintf("The API token from %s is empty. Set api_token in the provider block or the %s environment variable to a Preo API token.", source, client.EnvAPIToken))
-		}
-		settings.Token = token
-	} else if !diags.HasError() {
+	token, source, ok := p.stringSetting(config.APIToken, "api_token", client.EnvAPIToken, diags)
+	switch {
+	case config.APIToken.IsUnknown():
+	case !ok:
 		diags.AddAttributeError(path.Root("api_token"), "Missing Preo API Token",
 			fmt.Sprintf("The provider needs a Preo API token. Set api_token in the provider block or the %s environment variable.", client.EnvAPIToken))
+	case token == "":
+		diags.AddAttributeError(path.Root("api_token"), "Empty Preo API Token",
+			fmt.Sprintf("The API token from %s is empty. Set api_token in the provider block or the %s environment variable to a Preo API token.", source, client.EnvAPIToken))
 	}
+	settings.Token = token
 
 	if raw, source, ok := p.stringSetting(config.BaseURL, "base_url", client.EnvBaseURL, diags); ok {
 		if _, err := client.ParseBaseURL(raw); err != nil {
@@ -166,7 +167,8 @@ func (p *preoProvider) resolveSettings(config preoProviderModel, diags *diag.Dia
 }
 
 // stringSetting returns the configured value, else the environment's, and
-// says where it came from; ok is false when neither sets it.
+// says where it came from; ok is false when neither sets it, or when the
+// configured value is unknown (which it reports).
 func (p *preoProvider) stringSetting(value types.String, attribute, env string, diags *diag.Diagnostics) (string, string, bool) {
 	if value.IsUnknown() {
 		addUnknownSettingError(diags, attribute, env)

@@ -332,6 +332,7 @@ func TestAccUserResource_planTimeValidation(t *testing.T) {
 		want       *regexp.Regexp
 	}{
 		{[]string{`first_name = "Ada"`}, errorMatching(`Missing Preo User ID`, `cannot create users`, `terraform import`)},
+		{[]string{`id = ""`}, errorMatching(`id = ""`, `Attribute id string length must be at least 1`)},
 		{[]string{`id = "usr_ada"`, `email = "not-an-email"`}, errorMatching(`email = "not-an-email"`, `must look like an email address`)},
 		{[]string{`id = "usr_ada"`, `phone_number = "` + strings.Repeat("5", 33) + `"`}, errorMatching(`phone_number`, `character count must be at most 32, got: 33`)},
 		{[]string{`id = "usr_ada"`, `first_name = "` + strings.Repeat("é", 81) + `"`}, errorMatching(`first_name`, `character count must be at most 80, got: 81`)},
