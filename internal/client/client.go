@@ -134,8 +134,9 @@ func New(cfg Config) (*Client, error) {
 
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
-			Transport: newTransport(cfg.Token, cfg.MaxConcurrentRequests),
-			Timeout:   cfg.RequestTimeout,
+			// The transport bounds each attempt itself, once it holds a slot:
+			// http.Client.Timeout would also count the wait for one.
+			Transport: newTransport(cfg.Token, cfg.MaxConcurrentRequests, cfg.RequestTimeout),
 			// Redirects would carry the Authorization header to wherever the
 			// server points; Preo does not redirect API calls, so none is followed.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -149,9 +150,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{base: base, token: cfg.Token, userAgent: cfg.UserAgent, maxConcurrent: cfg.MaxConcurrentRequests, http: rc}, nil
 }
-
-// BaseURL is the API root requests go to, without a trailing slash.
-func (c *Client) BaseURL() string { return c.base.String() }
 
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
@@ -237,18 +235,22 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	}
 
 	resp, err := c.http.Do(req)
+	if resp != nil {
+		defer func() { _ = resp.Body.Close() }()
+	}
+	// A cancelled caller gets a cancellation, even when an answer had already
+	// come back: the retry loop may hand that answer on as its last one.
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return nil, fmt.Errorf("%s: %s %s was cancelled: %w", operation, method, target.Redacted(), ctxErr)
+	}
 	attempts := 1
 	var exhausted *retriesExhausted
 	if errors.As(err, &exhausted) {
 		attempts, err = exhausted.attempts, nil
 	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("%s: %s %s was cancelled: %w", operation, method, target.Redacted(), ctxErr)
-		}
 		return nil, &APIError{Operation: operation, Method: method, URL: target.Redacted(), Err: c.redact(err)}
 	}
-	defer func() { _ = resp.Body.Close() }()
 
 	payload, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
 	if err != nil {
@@ -259,9 +261,7 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	}
 	apiErr := parseAPIError(resp.StatusCode, payload)
 	apiErr.Operation, apiErr.Method, apiErr.URL, apiErr.Attempts = operation, method, target.Redacted(), attempts
-	apiErr.RetryAfter = resp.Header.Get("Retry-After")
-	apiErr.Detail = strings.ReplaceAll(apiErr.Detail, c.token, "[redacted]")
-	apiErr.Body = strings.ReplaceAll(apiErr.Body, c.token, "[redacted]")
+	apiErr.redact(c.token)
 	return nil, apiErr
 }
 

@@ -136,7 +136,7 @@ func TestUpdateUserValidationError(t *testing.T) {
 	bad, long := "not-an-email", strings.Repeat("x", 81)
 	_, err := c.UpdateUser(context.Background(), users[0].ID, client.UserPatch{Email: &bad, LastName: &long})
 	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || !client.IsValidation(err) {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
 		t.Fatalf("err = %v, want a 400 APIError", err)
 	}
 	want := map[string][]string{
@@ -229,9 +229,12 @@ func TestCancellationStopsRetrying(t *testing.T) {
 	emu.Seed(emulator.GenerateUsers(1)...)
 	emu.Fail("", "/v1/user/", 503, "", "30", 5)
 	ctx, cancel := context.WithCancel(context.Background())
-	// Cancel as soon as the first answer (a 503 asking for a 30 s wait) is out.
+	// Cancel once the first answer, a 503 asking for a 30 s wait, is on its
+	// way. Whether the client is still reading it or already waiting to retry,
+	// it must stop at once and say it was cancelled.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		emu.ServeHTTP(w, r)
+		w.(http.Flusher).Flush()
 		cancel()
 	}))
 	t.Cleanup(srv.Close)
@@ -251,7 +254,7 @@ func TestTokenNeverLogged(t *testing.T) {
 	users := emulator.GenerateUsers(1)
 	srv := emulator.NewTestServer(t, emulator.Options{Token: token}, users...)
 	c := newClient(t, srv.URL, token)
-	srv.Fail("GET", "/v1/user/", 400, `{"detail": "token tok-5up3r-s3cr3t is not allowed here"}`, "", 1)
+	srv.Fail("GET", "/v1/user/", 400, `{"detail": "token tok-5up3r-s3cr3t is not allowed here", "email": ["tok-5up3r-s3cr3t is no email"]}`, "", 1)
 
 	var logs bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &logs)
@@ -263,8 +266,8 @@ func TestTokenNeverLogged(t *testing.T) {
 	if _, err := c.UpdateUser(ctx, users[0].ID, client.UserPatch{FirstName: &first}); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(err.Error(), token) {
-		t.Errorf("error contains the token: %v", err)
+	if !strings.Contains(err.Error(), "email: [redacted] is no email") || strings.Contains(err.Error(), token) {
+		t.Errorf("error does not hide the token: %v", err)
 	}
 	out := logs.String()
 	for _, want := range []string{"Sending request to Preo", "Received response from Preo", `"status":400`, `"method":"PATCH"`, `\"first_name\":\"changed\"`} {
@@ -343,6 +346,33 @@ func TestParseBaseURL(t *testing.T) {
 	}
 }
 
+// The cap's queue must not eat into request_timeout: only time on the wire counts.
+func TestRequestTimeoutExcludesWaitingForASlot(t *testing.T) {
+	users := emulator.GenerateUsers(1)
+	srv := emulator.NewTestServer(t, emulator.Options{Latency: 40 * time.Millisecond}, users...)
+	c := newClient(t, srv.URL, srv.Token, func(cfg *client.Config) {
+		cfg.MaxConcurrentRequests = 1
+		cfg.RequestTimeout = 2 * time.Second
+		cfg.MaxRetries = 0
+	})
+	// 60 requests through one slot queue for about 2.4 s in all, longer than
+	// request_timeout, while each one alone takes 40 ms.
+	var wg sync.WaitGroup
+	errs := make(chan error, 60)
+	for range 60 {
+		wg.Go(func() {
+			if _, err := c.GetUser(context.Background(), users[0].ID); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
 func TestRequestTimeoutBoundsEachAttempt(t *testing.T) {
 	users := emulator.GenerateUsers(1)
 	// The emulator would take a minute to answer; each attempt gives up long before.
@@ -352,8 +382,9 @@ func TestRequestTimeoutBoundsEachAttempt(t *testing.T) {
 		cfg.MaxRetries = 2
 	})
 	_, err := c.GetUser(context.Background(), users[0].ID)
-	if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") || !strings.Contains(err.Error(), "Client.Timeout exceeded") {
-		t.Fatalf("err = %v, want a timeout after 3 attempts", err)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "gave up after 3 attempts: ") ||
+		!strings.Contains(err.Error(), "no complete answer within request_timeout (50ms)") {
+		t.Fatalf("err = %v, want a request_timeout after 3 attempts", err)
 	}
 	if n := len(srv.Requests()); n != 3 {
 		t.Errorf("%d attempts reached the server, want 3", n)

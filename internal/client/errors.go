@@ -25,8 +25,7 @@ type APIError struct {
 	// non_field_errors land under that key too.
 	FieldErrors map[string][]string
 	// Body is the raw answer when it was not in one of DRF's shapes.
-	Body       string
-	RetryAfter string
+	Body string
 
 	Err error
 }
@@ -68,19 +67,21 @@ func (e *APIError) Message() string {
 }
 
 // IsNotFound reports whether err is the API saying the object does not exist.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
-
-// IsUnauthorized reports whether the API refused the token.
-func IsUnauthorized(err error) bool {
-	return hasStatus(err, http.StatusUnauthorized) || hasStatus(err, http.StatusForbidden)
+func IsNotFound(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }
 
-// IsValidation reports whether the API rejected the request's content.
-func IsValidation(err error) bool { return hasStatus(err, http.StatusBadRequest) }
-
-func hasStatus(err error, status int) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+// redact replaces the token wherever the server's words could have echoed it.
+func (e *APIError) redact(token string) {
+	scrub := func(s string) string { return strings.ReplaceAll(s, token, "[redacted]") }
+	e.Detail, e.Body = scrub(e.Detail), scrub(e.Body)
+	for field, messages := range e.FieldErrors {
+		for i, msg := range messages {
+			messages[i] = scrub(msg)
+		}
+		e.FieldErrors[field] = messages
+	}
 }
 
 // maxQuotedBody keeps an unexpected answer (an HTML error page from a proxy,

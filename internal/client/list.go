@@ -65,54 +65,74 @@ func (c *Client) ListUsers(ctx context.Context, q ListUsersQuery) (*UserList, er
 
 // fetchRemainingPages reads the pages after the first until need more users
 // are in hand. DRF's page-number links make every page URL known in advance,
-// so the pages are fetched in parallel; each page's own "next" link must then
+// so pages are fetched in parallel, one window of max_concurrent_requests
+// pages at a time; a count that is wrong, or shrinks during the listing, thus
+// costs at most one window of requests. Each page's own "next" link must then
 // name the page that follows it, exactly as following the links would.
 func (c *Client) fetchRemainingPages(ctx context.Context, operation string, next *url.URL, pageSize, need, count int, seen map[string]bool) ([]User, error) {
 	startPage, err := strconv.Atoi(next.Query().Get("page"))
 	if err != nil || startPage < 2 || pageSize == 0 {
 		return nil, fmt.Errorf("%s: %w: %s is not a link to a numbered page after a page of %d users", operation, ErrInconsistentListing, next.Redacted(), pageSize)
 	}
-	urls := make([]*url.URL, (need+pageSize-1)/pageSize)
-	for i := range urls {
-		urls[i] = withPage(next, startPage+i)
-	}
+	lastPage := startPage + (need+pageSize-1)/pageSize - 1
 
-	pages := make([]*page, len(urls))
+	var users []User
+	for windowStart := startPage; windowStart <= lastPage; windowStart += c.maxConcurrent {
+		windowEnd := min(windowStart+c.maxConcurrent-1, lastPage)
+		pages, err := c.fetchPages(ctx, operation, next, windowStart, windowEnd)
+		if err != nil {
+			return nil, err
+		}
+		for i, p := range pages {
+			number := windowStart + i
+			seen[canonicalURL(withPage(next, number))] = true
+			if p.Count != count {
+				return nil, fmt.Errorf("%s: %w: the count went from %d to %d between pages; run again", operation, ErrInconsistentListing, count, p.Count)
+			}
+			users = append(users, p.Results...)
+			if number == lastPage {
+				break
+			}
+			if err := c.checkFollowingPage(operation, p, number, withPage(next, number+1), count, seen); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return users, nil
+}
+
+// fetchPages reads pages first to last of the listing that next belongs to,
+// in parallel, and returns them in order.
+func (c *Client) fetchPages(ctx context.Context, operation string, next *url.URL, first, last int) ([]*page, error) {
+	pages := make([]*page, last-first+1)
 	group, groupCtx := errgroup.WithContext(ctx)
-	group.SetLimit(c.maxConcurrent)
-	for i, pageURL := range urls {
+	for i := range pages {
 		group.Go(func() error {
-			p, err := c.fetchPage(groupCtx, operation, pageURL)
+			p, err := c.fetchPage(groupCtx, operation, withPage(next, first+i))
+			if IsNotFound(err) {
+				return fmt.Errorf("%s: %w: page %d no longer exists, so users were removed during the listing; run again: %w", operation, ErrInconsistentListing, first+i, err)
+			}
 			pages[i] = p
 			return err
 		})
 	}
-	if err := group.Wait(); err != nil {
-		return nil, err
-	}
+	return pages, group.Wait()
+}
 
-	var users []User
-	for i, p := range pages {
-		seen[canonicalURL(urls[i])] = true
-		if p.Count != count {
-			return nil, fmt.Errorf("%s: %w: the count went from %d to %d between pages; run again", operation, ErrInconsistentListing, count, p.Count)
-		}
-		users = append(users, p.Results...)
-		if i == len(pages)-1 {
-			break
-		}
-		if p.Next == nil {
-			return nil, fmt.Errorf("%s: %w: page %d has no next link although the API counted %d users; run again", operation, ErrInconsistentListing, startPage+i, count)
-		}
-		link, err := c.checkNextLink(operation, *p.Next, seen)
-		if err != nil {
-			return nil, err
-		}
-		if canonicalURL(link) != canonicalURL(urls[i+1]) {
-			return nil, fmt.Errorf("%s: %w: page %d links to %s instead of %s", operation, ErrInconsistentListing, startPage+i, link.Redacted(), urls[i+1].Redacted())
-		}
+// checkFollowingPage checks that page number links to want, the page the
+// listing fetched after it.
+func (c *Client) checkFollowingPage(operation string, p *page, number int, want *url.URL, count int, seen map[string]bool) error {
+	if p.Next == nil {
+		return fmt.Errorf("%s: %w: page %d has no next link although the API counted %d users; run again", operation, ErrInconsistentListing, number, count)
 	}
-	return users, nil
+	link, err := c.checkNextLink(operation, *p.Next, seen)
+	if err != nil {
+		return err
+	}
+	if canonicalURL(link) != canonicalURL(want) {
+		return fmt.Errorf("%s: %w: page %d links to %s instead of %s", operation, ErrInconsistentListing, number, link.Redacted(), want.Redacted())
+	}
+	return nil
 }
 
 // finishListing trims the users to want and checks that a complete listing

@@ -3,10 +3,12 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
@@ -140,19 +142,51 @@ func TestListUsersFailedPage(t *testing.T) {
 }
 
 func TestListUsersReportsChangesBetweenPages(t *testing.T) {
-	emu := emulator.New(emulator.Options{PageSize: 5})
-	users := emulator.GenerateUsers(12)
-	emu.Seed(users...)
-	// Someone deletes a user right after the first page is served.
-	var once sync.Once
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		emu.ServeHTTP(w, r)
-		once.Do(func() { emu.DeleteUser(users[0].ID) })
+	// Someone deletes users right after the first page is served: with one
+	// gone the counts differ, with three gone the last page no longer exists.
+	for _, deleted := range []int{1, 3} {
+		emu := emulator.New(emulator.Options{PageSize: 5})
+		users := emulator.GenerateUsers(12)
+		emu.Seed(users...)
+		var once sync.Once
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			emu.ServeHTTP(w, r)
+			once.Do(func() {
+				for _, u := range users[:deleted] {
+					emu.DeleteUser(u.ID)
+				}
+			})
+		}))
+		t.Cleanup(srv.Close)
+
+		_, err := newClient(t, srv.URL, "dev-token").ListUsers(context.Background(), client.ListUsersQuery{})
+		if !errors.Is(err, client.ErrInconsistentListing) {
+			t.Errorf("%d deleted: err = %v, want ErrInconsistentListing", deleted, err)
+		}
+	}
+}
+
+// A server that claims a billion users but stops after two pages costs one
+// window of requests, not a billion.
+func TestListUsersBogusCount(t *testing.T) {
+	var requests atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		next := "null"
+		if r.URL.Query().Get("page") == "" {
+			next = `"` + srv.URL + `/v1/user?page=2"`
+		}
+		_, _ = fmt.Fprintf(w, `{"count": 1000000000, "next": %s, "results": [{"id": "usr_%s"}]}`, next, r.URL.Query().Get("page"))
 	}))
 	t.Cleanup(srv.Close)
 
-	_, err := newClient(t, srv.URL, "dev-token").ListUsers(context.Background(), client.ListUsersQuery{})
+	c := newClient(t, srv.URL, "dev-token", func(cfg *client.Config) { cfg.MaxConcurrentRequests = 4 })
+	_, err := c.ListUsers(context.Background(), client.ListUsersQuery{})
 	if !errors.Is(err, client.ErrInconsistentListing) {
 		t.Fatalf("err = %v, want ErrInconsistentListing", err)
+	}
+	if n := requests.Load(); n > 1+4 {
+		t.Errorf("sent %d requests, want at most the first page and one window of 4", n)
 	}
 }

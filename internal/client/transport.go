@@ -2,6 +2,9 @@ package client
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -14,18 +17,19 @@ import (
 // keeps the token out of those logs. It sits below the retry loop, so each
 // retry is logged and counted on its own.
 type transport struct {
-	next  http.RoundTripper
-	token string
-	slots chan struct{}
+	next    http.RoundTripper
+	token   string
+	slots   chan struct{}
+	timeout time.Duration
 }
 
-func newTransport(token string, maxConcurrent int) *transport {
+func newTransport(token string, maxConcurrent int, timeout time.Duration) *transport {
 	base := cleanhttp.DefaultPooledTransport()
 	// Go keeps two idle connections per host by default; a parallel
 	// Terraform run would then open and close connections all the time.
 	base.MaxIdleConnsPerHost = maxConcurrent
 	base.MaxConnsPerHost = maxConcurrent
-	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent)}
+	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent), timeout: timeout}
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -37,6 +41,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, ctx.Err()
 	}
 	defer func() { <-t.slots }()
+
+	// The attempt's time starts now that it holds a slot, and covers reading
+	// the whole answer.
+	callerCtx := req.Context()
+	attemptCtx, cancel := context.WithTimeout(callerCtx, t.timeout)
+	defer cancel()
+	req = req.WithContext(attemptCtx)
 
 	fields := map[string]any{"method": req.Method, "url": req.URL.Redacted()}
 	tflog.Debug(ctx, "Sending request to Preo", fields)
@@ -53,7 +64,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		fields["error"] = err.Error()
 		tflog.Debug(ctx, "Request to Preo failed", fields)
-		return nil, err
+		return nil, t.explainTimeout(callerCtx, attemptCtx, err)
 	}
 
 	// The body is read here, inside the slot, so that the cap counts the whole
@@ -69,7 +80,16 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(payload))
 	if readErr != nil {
-		return nil, readErr
+		return nil, t.explainTimeout(callerCtx, attemptCtx, readErr)
 	}
 	return resp, nil
+}
+
+// explainTimeout names the setting when an attempt ran out of time, rather
+// than leaving a bare "context deadline exceeded".
+func (t *transport) explainTimeout(callerCtx, attemptCtx context.Context, err error) error {
+	if callerCtx.Err() == nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("no complete answer within request_timeout (%s): %w", t.timeout, err)
+	}
+	return err
 }
