@@ -34,14 +34,15 @@ export CHECKPOINT_DISABLE=1
 export TF_IN_AUTOMATION=1
 
 # Every directory under examples/ that holds a .tf file is one configuration.
-mapfile -t dirs < <(find examples -name '*.tf' -printf '%h\n' | sort -u)
-if ((${#dirs[@]} == 0)); then
+# (Portable find and read: macOS ships BSD find and bash 3.2.)
+dirs=$(find examples -name '*.tf' -exec dirname {} \; | sort -u)
+if [[ -z $dirs ]]; then
 	echo "No example configurations found under examples/." >&2
 	exit 1
 fi
 
 failed=0
-for dir in "${dirs[@]}"; do
+while IFS= read -r dir; do
 	data_dir="$tmp/data/${dir//\//_}"
 	if output=$(cd "$dir" && TF_DATA_DIR="$data_dir" "$terraform_bin" validate -no-color 2>&1); then
 		echo "ok      $dir"
@@ -50,7 +51,7 @@ for dir in "${dirs[@]}"; do
 		printf '%s\n' "$output" | sed 's/^/        /'
 		failed=1
 	fi
-done
+done <<<"$dirs"
 
 if ((failed)); then
 	echo "Some examples do not validate against the current provider schema." >&2

@@ -3,7 +3,9 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,7 +25,8 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.FieldErrors) > 0 {
 		placedAll := apiErr.Detail == ""
-		for field, messages := range apiErr.FieldErrors {
+		for _, field := range slices.Sorted(maps.Keys(apiErr.FieldErrors)) {
+			messages := apiErr.FieldErrors[field]
 			if !writableAttributes[field] {
 				placedAll = false
 				continue

@@ -31,8 +31,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		want     *regexp.Regexp
 	}{
 		"missing token": {
-			provider: `base_url = "https://api.preo.dev"`,
-			want:     errorMatching(`Missing Preo API Token`, `PREO_API_TOKEN`),
+			want: errorMatching(`Missing Preo API Token`, `PREO_API_TOKEN`),
 		},
 		"empty token": {
 			provider: `api_token = ""`,
@@ -91,6 +90,12 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := startEmulator(t, emulator.Options{}, ada())
+			// Unless the case is about the URL, point the provider at the
+			// emulator, so that a request it wrongly sent would be counted.
+			provider := tc.provider
+			if !strings.Contains(provider, "base_url") && tc.env[client.EnvBaseURL] == "" {
+				provider += fmt.Sprintf("\nbase_url = %q", srv.URL)
+			}
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(tc.env),
 				Steps: []resource.TestStep{{
@@ -99,7 +104,7 @@ resource "terraform_data" "token" {
   input = "late"
 }
 provider "preo" {
-  ` + tc.provider + `
+  ` + provider + `
 }
 ` + readAda,
 					ExpectError: tc.want,

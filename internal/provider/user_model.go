@@ -85,23 +85,17 @@ const (
 	descMetadata    = "The user's free-form metadata object, as normalized JSON. Use `jsondecode()` to read it. Read-only."
 )
 
-var (
-	emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	trimmed      = regexp.MustCompile(`^(\S(.*\S)?)?$`)
-)
+var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 
-// Plan-time checks for the writable attributes. Preo trims surrounding
-// whitespace, so a value with it could never match what Preo stores.
+// Plan-time checks for the writable attributes.
 func emailValidators() []validator.String {
 	return []validator.String{
+		notPadded{},
 		stringvalidator.RegexMatches(emailPattern, "must look like an email address, such as ada@example.com"),
 		stringvalidator.UTF8LengthAtMost(254),
 	}
 }
 
 func textValidators(maxLength int) []validator.String {
-	return []validator.String{
-		stringvalidator.UTF8LengthAtMost(maxLength),
-		stringvalidator.RegexMatches(trimmed, "must not start or end with whitespace, because Preo removes it; remove it from the value"),
-	}
+	return []validator.String{notPadded{}, stringvalidator.UTF8LengthAtMost(maxLength)}
 }

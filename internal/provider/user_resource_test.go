@@ -337,7 +337,10 @@ func TestAccUserResource_planTimeValidation(t *testing.T) {
 		{[]string{`id = "usr_ada"`, `phone_number = "` + strings.Repeat("5", 33) + `"`}, errorMatching(`phone_number`, `character count must be at most 32, got: 33`)},
 		{[]string{`id = "usr_ada"`, `first_name = "` + strings.Repeat("é", 81) + `"`}, errorMatching(`first_name`, `character count must be at most 80, got: 81`)},
 		{[]string{`id = "usr_ada"`, `last_name = "` + strings.Repeat("x", 81) + `"`}, errorMatching(`last_name`, `at most 80, got: 81`)},
-		{[]string{`id = "usr_ada"`, `first_name = " Ada"`}, errorMatching(`first_name`, `must not start or end with whitespace`)},
+		{[]string{`id = "usr_ada"`, `first_name = " Ada"`}, errorMatching(`Value With Surrounding Whitespace`, `first_name is " Ada"`)},
+		{[]string{`id = "usr_ada"`, `last_name = "Lovelace\u00a0"`}, errorMatching(`Value With Surrounding Whitespace`, `last_name`)},
+		{[]string{`id = "usr_ada"`, `email = "\u2003ada@example.com"`}, errorMatching(`Value With Surrounding Whitespace`, `email`)},
+		{[]string{`id = "usr_ada"`, `phone_number = "+45 1234\n"`}, errorMatching(`Value With Surrounding Whitespace`, `phone_number`)},
 	}
 	steps := make([]resource.TestStep, len(cases))
 	for i, tc := range cases {
@@ -349,16 +352,20 @@ func TestAccUserResource_planTimeValidation(t *testing.T) {
 	}
 }
 
-func TestAccUserResource_multibyteNamesAtTheLimit(t *testing.T) {
+func TestAccUserResource_namesPreoKeepsAsTheyAre(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	name := strings.Repeat("é", 80)
+	multibyte := strings.Repeat("é", 80)
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
-			Config:            withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "`+name+`"`)),
-			ConfigPlanChecks:  emptyPlanAfterApply(),
-			ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(adaAddress, attrPath("first_name"), knownvalue.StringExact(name))},
+			// 80 characters in 160 bytes, and whitespace inside a value, which Preo keeps.
+			Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "`+multibyte+`"`, `last_name = "Byron\nKing"`)),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(adaAddress, attrPath("first_name"), knownvalue.StringExact(multibyte)),
+				statecheck.ExpectKnownValue(adaAddress, attrPath("last_name"), knownvalue.StringExact("Byron\nKing")),
+			},
 		}},
 	})
 }
