@@ -10,6 +10,8 @@
 #
 # Usage: TERRAFORM=/path/to/terraform scripts/demo.sh (`make demo` sets it).
 set -euo pipefail
+# shellcheck source=scripts/dev-overrides.sh
+source "$(dirname "$0")/dev-overrides.sh"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 token=dev-token
@@ -91,19 +93,9 @@ echo "emulator listening at $base_url with its demo users"
 
 export PREO_BASE_URL=$base_url
 export PREO_API_TOKEN=$token
-cat >"$tmp/terraformrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "preo/preo" = "$tmp/bin"
-  }
-  direct {}
-}
-EOF
-export TF_CLI_CONFIG_FILE="$tmp/terraformrc"
+use_local_provider "$tmp"
 export TF_DATA_DIR="$tmp/work/.terraform"
-export TF_IN_AUTOMATION=1
 export TF_INPUT=0
-export CHECKPOINT_DISABLE=1
 
 mkdir -p "$tmp/work"
 cp "$repo"/examples/demo/*.tf "$tmp/work/"

@@ -7,6 +7,8 @@
 # Usage: TERRAFORM=/path/to/terraform scripts/validate-examples.sh
 # (`make examples-check` sets TERRAFORM.)
 set -euo pipefail
+# shellcheck source=scripts/dev-overrides.sh
+source "$(dirname "$0")/dev-overrides.sh"
 
 cd "$(dirname "$0")/.."
 
@@ -21,17 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 go build -o "$tmp/bin/terraform-provider-preo" .
 
-cat >"$tmp/terraformrc" <<EOF
-provider_installation {
-  dev_overrides {
-    "preo/preo" = "$tmp/bin"
-  }
-  direct {}
-}
-EOF
-export TF_CLI_CONFIG_FILE="$tmp/terraformrc"
-export CHECKPOINT_DISABLE=1
-export TF_IN_AUTOMATION=1
+use_local_provider "$tmp"
 
 # Every directory under examples/ that holds a .tf file is one configuration.
 # (Portable find and read: macOS ships BSD find and bash 3.2.)
