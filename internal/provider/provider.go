@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,7 +24,10 @@ import (
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
 
-var _ provider.Provider = (*preoProvider)(nil)
+var (
+	_ provider.Provider                  = (*preoProvider)(nil)
+	_ provider.ProviderWithListResources = (*preoProvider)(nil)
+)
 
 type preoProvider struct {
 	version string
@@ -116,6 +120,7 @@ func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
+	resp.ListResourceData = c
 }
 
 // resolveSettings applies configuration over environment over default, and
@@ -213,6 +218,10 @@ func addUnknownSettingError(diags *diag.Diagnostics, attribute, env string) {
 
 func (p *preoProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewUserResource}
+}
+
+func (p *preoProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewUserListResource}
 }
 
 func (p *preoProvider) DataSources(_ context.Context) []func() datasource.DataSource {
