@@ -6,8 +6,6 @@
 package emulator
 
 import (
-	"math"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -72,13 +70,6 @@ func newRecord(u User) *record {
 	}
 	rec.json = appendUser(nil, &rec.u)
 	return rec
-}
-
-type fault struct {
-	method, prefix   string
-	status           int
-	body, retryAfter string
-	remaining        int
 }
 
 // Server is the emulator: an http.Handler over an in-memory store of users, safe for
@@ -258,56 +249,4 @@ func (s *Server) record(r *http.Request, q url.Values, body []byte) {
 	if limit := s.opts.RequestLogLimit; limit > 0 && len(s.requests) >= 2*limit {
 		s.requests = slices.Clone(s.requests[len(s.requests)-limit:])
 	}
-}
-
-// Fail makes the next `times` requests whose method and path match (method "" = any; path matched as prefix, e.g. "/v1/user")
-// get `status` with `body` (a JSON string; "" means DRF's default body for that status) and, if retryAfter != "", a Retry-After header.
-// Injected failures are recorded in Requests() like any other request. A body that is not JSON
-// (a proxy's HTML error page, say) is sent as text/html.
-func (s *Server) Fail(method, pathPrefix string, status int, body, retryAfter string, times int) {
-	if times <= 0 {
-		return
-	}
-	s.ctl.Lock()
-	defer s.ctl.Unlock()
-	s.faults = append(s.faults, &fault{method: strings.ToUpper(method), prefix: pathPrefix, status: status, body: body, retryAfter: retryAfter, remaining: times})
-}
-
-// takeFault returns the first pending failure that matches r, using it up.
-func (s *Server) takeFault(method, path string) *fault {
-	s.ctl.Lock()
-	defer s.ctl.Unlock()
-	for i, f := range s.faults {
-		if (f.method == "" || f.method == method) && strings.HasPrefix(path, f.prefix) {
-			if f.remaining--; f.remaining == 0 {
-				s.faults = slices.Delete(s.faults, i, i+1)
-			}
-			return f
-		}
-	}
-	return nil
-}
-
-// throttle is a token bucket holding up to max(1, RateLimit) requests. When empty it returns
-// how long until the next request would be let through.
-func (s *Server) throttle(now time.Time) (wait time.Duration, ok bool) {
-	rate := s.opts.RateLimit
-	capacity := math.Max(1, rate)
-	s.ctl.Lock()
-	defer s.ctl.Unlock()
-	if s.refilled.IsZero() {
-		s.tokens = capacity
-	} else {
-		s.tokens = math.Min(capacity, s.tokens+now.Sub(s.refilled).Seconds()*rate)
-	}
-	s.refilled = now
-	if s.tokens >= 1 {
-		s.tokens--
-		return 0, true
-	}
-	return time.Duration((1 - s.tokens) / rate * float64(time.Second)), false
-}
-
-func (s *Server) failRandomly() bool {
-	return s.opts.ErrorRate > 0 && rand.Float64() < s.opts.ErrorRate
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator/pycompat"
 )
 
 // A PATCH body goes through the user serializer as DRF runs it with partial=True: only the
@@ -38,14 +40,14 @@ const (
 // validate applies data to a copy of old, or returns the 400 body. Callers hold s.mu, so the
 // uniqueness check sees a consistent store.
 func (s *Server) validate(old *record, data any) (User, []byte) {
-	dict, ok := data.(pyDict)
+	dict, ok := data.(pycompat.Dict)
 	switch {
 	case data == nil:
 		// Serializer.errors turns a lone "may not be null" for the whole body into this.
 		return User{}, []byte(`{"non_field_errors":["No data provided"]}`)
 	case !ok:
 		var e fieldErrors
-		e.add("non_field_errors", "Invalid data. Expected a dictionary, but got "+pyTypeName(data)+".")
+		e.add("non_field_errors", "Invalid data. Expected a dictionary, but got "+pycompat.TypeName(data)+".")
 		return User{}, e.appendJSON(nil)
 	}
 	u := old.u.clone()
@@ -103,7 +105,7 @@ func (s *Server) emailTaken(id, email string) bool {
 // check, then whitespace trimming and every validator, whose messages all count. A null or
 // blank value comes back as "".
 func (f charField) run(v any, taken func(string) bool) (string, []string) {
-	if s, ok := v.(pyStr); ok && len(pyStrip(s)) == 0 {
+	if s, ok := v.(pycompat.Str); ok && len(pycompat.Strip(s)) == 0 {
 		if !f.allowBlank {
 			return "", []string{msgBlank}
 		}
@@ -117,12 +119,12 @@ func (f charField) run(v any, taken func(string) bool) (string, []string) {
 	}
 	var text []rune
 	switch x := v.(type) {
-	case pyStr:
+	case pycompat.Str:
 		text = x
-	case pyInt:
+	case pycompat.Int:
 		text = []rune(string(x))
 	case float64:
-		text = []rune(pyFloatRepr(x))
+		text = []rune(pycompat.FloatRepr(x))
 	default:
 		// DRF refuses booleans and containers; EmailField words the refusal its own way.
 		if f.email {
@@ -130,7 +132,7 @@ func (f charField) run(v any, taken func(string) bool) (string, []string) {
 		}
 		return "", []string{msgString}
 	}
-	text = pyStrip(text)
+	text = pycompat.Strip(text)
 	value := string(text)
 	// The validators in the order ModelSerializer builds them: unique, then CharField's, then
 	// EmailField's.
