@@ -30,10 +30,10 @@ type Options struct {
 	ErrorRate float64       // fraction of /v1/ requests answered 503
 	RateLimit float64       // requests per second on /v1/ before 429 + Retry-After; 0 = unlimited
 	// Quirks, so provider tests can prove they tolerate what a real API may echo:
-	ClearedPhoneAsEmptyString bool   // a cleared phone_number is stored/echoed as "" instead of null
-	LowercaseEmails           bool   // PATCHed emails are stored lower-cased
-	LinkBaseURL               string // if set, next/previous links use this scheme+host instead of the request's
-	LoopingNext               bool   // every page's "next" points at the page itself (a broken server)
+	ClearedPhoneAsNull bool   // a phone_number PATCHed with "" is stored/echoed as null; DRF keeps ""
+	LowercaseEmails    bool   // PATCHed emails are stored lower-cased
+	LinkBaseURL        string // if set, next/previous links use this scheme+host instead of the request's
+	LoopingNext        bool   // every page's "next" points at the page itself (a broken server)
 	// RequestLogLimit, if positive, bounds the log behind Requests(): once it holds twice this
 	// many requests, all but the latest RequestLogLimit are dropped, so that a long-running
 	// emulator does not grow without bound. 0 keeps every request.

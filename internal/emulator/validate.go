@@ -66,22 +66,18 @@ func (s *Server) validate(old *record, data any) (User, []byte) {
 		switch f.name {
 		case "email":
 			if s.opts.LowercaseEmails {
-				value = strings.ToLower(value)
+				value = ptr(strings.ToLower(*value))
 			}
-			u.Email = value
+			u.Email = *value
 		case "phone_number":
-			switch {
-			case value != "":
-				u.PhoneNumber = ptr(value)
-			case s.opts.ClearedPhoneAsEmptyString:
-				u.PhoneNumber = ptr("")
-			default:
-				u.PhoneNumber = nil
+			if s.opts.ClearedPhoneAsNull && value != nil && *value == "" {
+				value = nil
 			}
+			u.PhoneNumber = value
 		case "first_name":
-			u.FirstName = value
+			u.FirstName = *value
 		case "last_name":
-			u.LastName = value
+			u.LastName = *value
 		}
 	}
 	if !errs.empty() {
@@ -102,20 +98,21 @@ func (s *Server) emailTaken(id, email string) bool {
 }
 
 // run is CharField.run_validation: the blank check on the raw value, then null, then the type
-// check, then whitespace trimming and every validator, whose messages all count. A null or
-// blank value comes back as "".
-func (f charField) run(v any, taken func(string) bool) (string, []string) {
+// check, then whitespace trimming and every validator, whose messages all count. A blank value
+// comes back as "" and a null one as nil: only a field that allows null returns nil without
+// messages.
+func (f charField) run(v any, taken func(string) bool) (*string, []string) {
 	if s, ok := v.(pycompat.Str); ok && len(pycompat.Strip(s)) == 0 {
 		if !f.allowBlank {
-			return "", []string{msgBlank}
+			return nil, []string{msgBlank}
 		}
-		return "", nil
+		return ptr(""), nil
 	}
 	if v == nil {
 		if !f.allowNull {
-			return "", []string{msgNull}
+			return nil, []string{msgNull}
 		}
-		return "", nil
+		return nil, nil
 	}
 	var text []rune
 	switch x := v.(type) {
@@ -128,9 +125,9 @@ func (f charField) run(v any, taken func(string) bool) (string, []string) {
 	default:
 		// DRF refuses booleans and containers; EmailField words the refusal its own way.
 		if f.email {
-			return "", []string{msgEmail}
+			return nil, []string{msgEmail}
 		}
-		return "", []string{msgString}
+		return nil, []string{msgString}
 	}
 	text = pycompat.Strip(text)
 	value := string(text)
@@ -152,7 +149,7 @@ func (f charField) run(v any, taken func(string) bool) (string, []string) {
 	if f.email && !validEmail(text) {
 		msgs = append(msgs, msgEmail)
 	}
-	return value, msgs
+	return &value, msgs
 }
 
 func isSurrogate(r rune) bool { return r >= 0xd800 && r <= 0xdfff }

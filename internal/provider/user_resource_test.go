@@ -418,8 +418,8 @@ func TestAccUserResource_apiErrors(t *testing.T) {
 func TestAccUserResource_clearPhoneNumber(t *testing.T) {
 	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
-		"echoed as null":         {},
-		"echoed as empty string": {ClearedPhoneAsEmptyString: true},
+		"echoed as empty string": {},
+		"echoed as null":         {ClearedPhoneAsNull: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
