@@ -118,7 +118,7 @@ func TestUpdateUserSendsOnlySetFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.FirstName != "Grete" || got.PhoneNumber != nil || got.LastName != users[0].LastName {
+	if got.FirstName != "Grete" || got.PhoneNumber == nil || *got.PhoneNumber != "" || got.LastName != users[0].LastName {
 		t.Errorf("UpdateUser returned %+v", got)
 	}
 	r := srv.Requests()[0]
