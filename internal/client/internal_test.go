@@ -60,11 +60,11 @@ func TestParseAPIError(t *testing.T) {
 		{``, ``},
 	}
 	for _, tc := range cases {
-		if got := parseAPIError(400, []byte(tc.body)).Message(); got != tc.want {
+		if got := parseAPIError(answer(400, "application/json"), []byte(tc.body), "t0ken").Message(); got != tc.want {
 			t.Errorf("parseAPIError(%q).Message() = %q, want %q", tc.body, got, tc.want)
 		}
 	}
-	long := parseAPIError(502, []byte(strings.Repeat("x", 5000))).Message()
+	long := parseAPIError(answer(502, "text/html"), []byte(strings.Repeat("x", 5000)), "t0ken").Message()
 	if len(long) > maxQuotedBody+3 {
 		t.Errorf("a long body was quoted whole (%d bytes)", len(long))
 	}
@@ -75,7 +75,7 @@ func FuzzParseAPIError(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		err := parseAPIError(400, []byte(body))
+		err := parseAPIError(answer(400, "application/json"), []byte(body), "t0ken")
 		msg := err.Message()
 		if strings.TrimSpace(body) != "" && msg == "" && len(err.FieldErrors) == 0 {
 			t.Errorf("non-empty body %q gave no message", body)
@@ -105,21 +105,77 @@ func FuzzParseBaseURL(f *testing.F) {
 	})
 }
 
+func answer(status int, contentType string) *http.Response {
+	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {contentType}}}
+}
+
+// The token is scrubbed from every string of an error answer before any of
+// it is quoted or cut short: keys, values, nested objects, the raw body and
+// the redirect target.
+func TestParseAPIErrorRedactsTheToken(t *testing.T) {
+	const token = "tok-5ecret"
+	escaped := `tok\u002d5ecret`
+	cases := []string{
+		`{"detail": "bad tok-5ecret"}`,
+		`{"tok-5ecret": ["is a key"]}`,
+		`{"` + escaped + `": ["an escaped key"], "detail": "` + escaped + `"}`,
+		`{"metadata": {"tok-5ecret": ["nested key"], "x": ["nested tok-5ecret"]}}`,
+		`{"a": [["deep", {"b": "tok-5ecret"}]]}`,
+		strings.Repeat("x", maxQuotedBody-4) + token,
+		`<html>` + token + `</html>`,
+	}
+	for _, body := range cases {
+		resp := answer(302, "text/html")
+		resp.Header.Set("Location", "https://elsewhere.example/?t="+token)
+		apiErr := parseAPIError(resp, []byte(body), token)
+		apiErr.Operation, apiErr.Method, apiErr.URL = "read user", "GET", "https://api.preo.dev/v1/user/x"
+		text := apiErr.Error()
+		for _, part := range []string{"tok-", "5ecret", token[:6]} {
+			if strings.Contains(text, part) {
+				t.Errorf("body %q: the error shows %q: %s", body, part, text)
+			}
+		}
+		if !strings.Contains(text, "redirect to https://elsewhere.example/?t=[redacted]") {
+			t.Errorf("body %q: the error does not name the redirect: %s", body, text)
+		}
+	}
+}
+
+func TestAttemptsText(t *testing.T) {
+	for n, want := range map[int]string{1: "1 attempt", 2: "2 attempts", 21: "21 attempts"} {
+		if got := attemptsText(n); got != want {
+			t.Errorf("attemptsText(%d) = %q", n, got)
+		}
+	}
+}
+
+// FuzzCheckNextLink: a link is accepted only when it is exactly page 2 of
+// the listing, under the API path of the base URL.
 func FuzzCheckNextLink(f *testing.F) {
-	for _, seed := range []string{"https://api.preo.dev/v1/user?page=2", "https://evil.example/v1/user?page=2", "//evil.example/x", "/v1/user?page=3", "https://api.preo.dev:443/v1/user?page=2", "http://api.preo.dev/v1/user"} {
+	for _, seed := range []string{
+		"https://api.preo.dev/preo/v1/user?page=2&search=a", "/preo/v1/user?search=a&page=2", "https://API.preo.dev:443/preo/v1/user?page=2&search=a",
+		"https://evil.example/preo/v1/user?page=2&search=a", "//evil.example/x", "https://api.preo.dev/admin/v1/user?page=2&search=a",
+		"http://api.preo.dev/preo/v1/user?page=2&search=a", "https://u:p@api.preo.dev/preo/v1/user?page=2&search=a",
+		"https://api.preo.dev/preo/v1/user?search=a", "https://api.preo.dev/preo/v1/user?page=3&search=a",
+	} {
 		f.Add(seed)
 	}
-	c, err := New(Config{BaseURL: "https://api.preo.dev", Token: "t"})
+	c, err := New(Config{BaseURL: "https://api.preo.dev/preo", Token: "t"})
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, link string) {
-		next, err := c.checkNextLink("list users", link, map[string]bool{})
-		if err != nil {
+		l := &listing{c: c, first: c.listURL(ListUsersQuery{Search: "a"}), count: 100, pageSize: 10, lastPage: 10}
+		if l.checkNext(1, &page{Next: &link}) != nil {
 			return
 		}
-		if next.Scheme != "https" || next.Hostname() != "api.preo.dev" || effectivePort(next) != "443" {
-			t.Errorf("followed %q to %v", link, next)
+		next, err := l.first.Parse(link)
+		if err != nil {
+			t.Fatalf("accepted %q, which does not parse: %v", link, err)
+		}
+		if next.Scheme != "https" || !strings.EqualFold(next.Hostname(), "api.preo.dev") || effectivePort(next) != "443" ||
+			next.Path != "/preo/v1/user" || next.User != nil || next.Query().Encode() != "page=2&search=a" {
+			t.Errorf("accepted %q as page 2", link)
 		}
 	})
 }

@@ -90,6 +90,7 @@ var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 // Plan-time checks for the writable attributes.
 func emailValidators() []validator.String {
 	return []validator.String{
+		validUTF8{},
 		notPadded{},
 		stringvalidator.RegexMatches(emailPattern, "must look like an email address, such as ada@example.com"),
 		stringvalidator.UTF8LengthAtMost(254),
@@ -97,5 +98,5 @@ func emailValidators() []validator.String {
 }
 
 func textValidators(maxLength int) []validator.String {
-	return []validator.String{notPadded{}, stringvalidator.UTF8LengthAtMost(maxLength)}
+	return []validator.String{validUTF8{}, notPadded{}, stringvalidator.UTF8LengthAtMost(maxLength)}
 }

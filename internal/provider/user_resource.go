@@ -182,12 +182,15 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 
 	user, err := r.client.GetUser(ctx, state.ID.ValueString())
+	// Forgetting the user needs proof that it is gone, not just any 404.
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Preo User No Longer Exists",
-			fmt.Sprintf("The Preo user %q was not found, so Terraform has stopped managing it. "+
-				"If the configuration still names it, the next plan proposes to adopt it again.", state.ID.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
+		if err = r.client.ConfirmNotFound(ctx, err); err == nil {
+			resp.Diagnostics.AddWarning("Preo User No Longer Exists",
+				fmt.Sprintf("The Preo user %q was not found, so Terraform has stopped managing it. "+
+					"If the configuration still names it, the next plan proposes to adopt it again.", state.ID.ValueString()))
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
@@ -228,6 +231,11 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 // ImportState takes a user id, or an email address (anything with an "@"),
 // which must match exactly one user.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && (req.Identity == nil || req.Identity.Raw.IsNull()) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Missing Import ID",
+			"The import ID is empty. Give the id of the Preo user to import, such as usr_123, or its email address.")
+		return
+	}
 	if !strings.Contains(req.ID, "@") {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 		return
