@@ -238,3 +238,26 @@ func TestAccUsersDataSource_maxResultsMustBeWhole(t *testing.T) {
 		t.Errorf("sent %d requests", n)
 	}
 }
+
+// A 404 that may not be Preo's does not become "no user has this id": the
+// diagnostic shows what came back instead.
+func TestAccUserDataSource_unproven404(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	const proxyPage = "<html><body>Not Found</body></html>"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { srv.Fail("GET", "/v1/user/usr_ada", 404, proxyPage, "", 1) },
+				Config:      withProvider(srv, readAda),
+				ExpectError: errorMatching(`Unable to Read Preo User`, `returned 404 Not Found: `+proxyPage),
+			},
+			{
+				PreConfig:   func() { srv.Fail("GET", "/v1/user/usr_ada", 404, proxyPage, "", 1) },
+				Config:      withProvider(srv, userConfig(`id = "usr_ada"`)),
+				ExpectError: errorMatching(`Unable to Read Preo User`, `returned 404 Not Found: `+proxyPage),
+			},
+		},
+	})
+}

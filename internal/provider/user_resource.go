@@ -154,7 +154,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	id := plan.ID.ValueString()
 
 	current, err := r.client.GetUser(ctx, id)
-	if client.IsNotFound(err) {
+	if client.IsNotFound(err) && r.client.ConfirmNotFound(ctx, err) == nil {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Preo User Not Found",
 			fmt.Sprintf("No Preo user has the id %q, so it cannot be adopted. Preo's API cannot create users: "+
 				"create the user in Preo first, or set id to an existing user's id.", id))
