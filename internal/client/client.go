@@ -358,7 +358,7 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	if err != nil {
 		return &APIError{Operation: operation, Method: method, URL: target.Redacted(), StatusCode: resp.StatusCode, Err: c.redact(err)}
 	}
-	apiErr := parseAPIError(resp, payload, c.token)
+	apiErr := parseAPIError(resp.StatusCode, resp.Header, payload, c.token)
 	apiErr.Operation, apiErr.Method, apiErr.URL, apiErr.Attempts = operation, method, target.Redacted(), attempts
 	return apiErr
 }

@@ -102,10 +102,10 @@ const maxQuotedBody = 512
 // {"field": ["msg", ...], ...} and {"non_field_errors": [...]}. Anything else is
 // kept as raw text. The token is scrubbed from every string the answer
 // holds, keys and nested values included, before anything is quoted.
-func parseAPIError(resp *http.Response, body []byte, token string) *APIError {
+func parseAPIError(status int, header http.Header, body []byte, token string) *APIError {
 	scrub := func(s string) string { return quote(redact(s, token)) }
-	apiErr := &APIError{StatusCode: resp.StatusCode}
-	if location := resp.Header.Get("Location"); location != "" {
+	apiErr := &APIError{StatusCode: status}
+	if location := header.Get("Location"); location != "" {
 		apiErr.Location = scrub(location)
 	}
 	var fields map[string]json.RawMessage
@@ -134,7 +134,7 @@ func parseAPIError(resp *http.Response, body []byte, token string) *APIError {
 	if apiErr.Detail == "" && len(apiErr.FieldErrors) == 0 {
 		apiErr.Body = scrub(string(body))
 	}
-	mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	mediaType, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
 	apiErr.fromPreo = mediaType == "application/json" && apiErr.Detail != ""
 	return apiErr
 }

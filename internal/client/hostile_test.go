@@ -102,6 +102,8 @@ func TestListUsersRefusesHostilePages(t *testing.T) {
 	const (
 		two   = `[{"id": "usr_1"}, {"id": "usr_2"}]`
 		page2 = `"$BASE/v1/user?page=2"`
+		// firstOfFour is a good first page of four users.
+		firstOfFour = `{"count": 4, "next": ` + page2 + `, "results": ` + two + `}`
 	)
 	cases := map[string]struct {
 		pages []string
@@ -136,7 +138,7 @@ func TestListUsersRefusesHostilePages(t *testing.T) {
 		"next link to page 1":           {[]string{`{"count": 4, "next": "$BASE/v1/user", "results": ` + two + `}`}, client.ErrNextLinkLoop},
 		"next link not a URL":           {[]string{`{"count": 4, "next": "http://[::1", "results": ` + two + `}`}, client.ErrInvalidAnswer},
 		"second page short": {[]string{
-			`{"count": 4, "next": ` + page2 + `, "results": ` + two + `}`,
+			firstOfFour,
 			`{"count": 4, "next": null, "results": [{"id": "usr_3"}]}`,
 		}, client.ErrInconsistentListing},
 		"second page long": {[]string{
@@ -144,20 +146,18 @@ func TestListUsersRefusesHostilePages(t *testing.T) {
 			`{"count": 3, "next": null, "results": [{"id": "usr_3"}, {"id": "usr_4"}]}`,
 		}, client.ErrInconsistentListing},
 		"second page repeats a user": {[]string{
-			`{"count": 4, "next": ` + page2 + `, "results": ` + two + `}`,
+			firstOfFour,
 			`{"count": 4, "next": null, "results": [{"id": "usr_2"}, {"id": "usr_3"}]}`,
 		}, client.ErrInconsistentListing},
 		"second page without count": {[]string{
-			`{"count": 4, "next": ` + page2 + `, "results": ` + two + `}`,
+			firstOfFour,
 			`{"next": null, "results": [{"id": "usr_3"}, {"id": "usr_4"}]}`,
 		}, client.ErrInvalidAnswer},
 		"second page with another count": {[]string{
-			`{"count": 4, "next": ` + page2 + `, "results": ` + two + `}`,
+			firstOfFour,
 			`{"count": 5, "next": null, "results": [{"id": "usr_3"}, {"id": "usr_4"}]}`,
 		}, client.ErrInconsistentListing},
-		"second page gone": {[]string{
-			`{"count": 4, "next": ` + page2 + `, "results": ` + two + `}`,
-		}, client.ErrInconsistentListing},
+		"second page gone": {[]string{firstOfFour}, client.ErrInconsistentListing},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -447,7 +447,7 @@ func TestConfirmNotFound(t *testing.T) {
 		"a proxy's HTML 404": {
 			userAnswer: func(w http.ResponseWriter) {
 				w.Header().Set("Content-Type", "text/html")
-				w.WriteHeader(404)
+				w.WriteHeader(http.StatusNotFound)
 				_, _ = io.WriteString(w, "<h1>Not Found</h1>")
 			},
 			listingStatus: 200, confirmed: false, listRequests: 0,

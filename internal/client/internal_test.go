@@ -60,11 +60,11 @@ func TestParseAPIError(t *testing.T) {
 		{``, ``},
 	}
 	for _, tc := range cases {
-		if got := parseAPIError(answer(400, "application/json"), []byte(tc.body), "t0ken").Message(); got != tc.want {
+		if got := parseAPIError(400, jsonHeader, []byte(tc.body), "t0ken").Message(); got != tc.want {
 			t.Errorf("parseAPIError(%q).Message() = %q, want %q", tc.body, got, tc.want)
 		}
 	}
-	long := parseAPIError(answer(502, "text/html"), []byte(strings.Repeat("x", 5000)), "t0ken").Message()
+	long := parseAPIError(502, http.Header{"Content-Type": {"text/html"}}, []byte(strings.Repeat("x", 5000)), "t0ken").Message()
 	if len(long) > maxQuotedBody+3 {
 		t.Errorf("a long body was quoted whole (%d bytes)", len(long))
 	}
@@ -75,7 +75,7 @@ func FuzzParseAPIError(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		err := parseAPIError(answer(400, "application/json"), []byte(body), "t0ken")
+		err := parseAPIError(400, jsonHeader, []byte(body), "t0ken")
 		msg := err.Message()
 		if strings.TrimSpace(body) != "" && msg == "" && len(err.FieldErrors) == 0 {
 			t.Errorf("non-empty body %q gave no message", body)
@@ -105,9 +105,7 @@ func FuzzParseBaseURL(f *testing.F) {
 	})
 }
 
-func answer(status int, contentType string) *http.Response {
-	return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {contentType}}}
-}
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
 
 // The token is scrubbed from every string of an error answer before any of
 // it is quoted or cut short: keys, values, nested objects, the raw body and
@@ -125,9 +123,8 @@ func TestParseAPIErrorRedactsTheToken(t *testing.T) {
 		`<html>` + token + `</html>`,
 	}
 	for _, body := range cases {
-		resp := answer(302, "text/html")
-		resp.Header.Set("Location", "https://elsewhere.example/?t="+token)
-		apiErr := parseAPIError(resp, []byte(body), token)
+		header := http.Header{"Content-Type": {"text/html"}, "Location": {"https://elsewhere.example/?t=" + token}}
+		apiErr := parseAPIError(http.StatusFound, header, []byte(body), token)
 		apiErr.Operation, apiErr.Method, apiErr.URL = "read user", "GET", "https://api.preo.dev/v1/user/x"
 		text := apiErr.Error()
 		for _, part := range []string{"tok-", "5ecret", token[:6]} {

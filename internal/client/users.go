@@ -177,7 +177,7 @@ func (c *Client) ConfirmNotFound(ctx context.Context, err error) error {
 	var apiErr *APIError
 	switch {
 	case !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound:
-		return fmt.Errorf("%w: it is not a 404: %v", ErrUnconfirmedNotFound, err)
+		return fmt.Errorf("%w: it is not a 404: %w", ErrUnconfirmedNotFound, err)
 	case !apiErr.fromPreo:
 		return fmt.Errorf("%w: %w; the answer is not Preo's JSON, so it may come from a proxy, or from a path that is not the API", ErrUnconfirmedNotFound, err)
 	}

@@ -24,23 +24,29 @@ const eve = `{"id": "usr_eve", "email": "eve@example.com", "phone_number": null,
   "is_verified": true, "is_active": true, "locale": "en", "msg_channel": null, "date_joined": "2024-01-01T00:00:00Z",
   "last_seen": null, "metadata": {}}`
 
-// A refresh that gets a 404 which does not prove the user is gone keeps the
-// user in state, so the next plan neither adopts it again nor forgets it.
-func TestAccUserResource_refreshKeepsUserOnUnproven404(t *testing.T) {
+// A refresh on an answer that cannot be trusted (a 404 that does not prove
+// the user is gone, or an answer about another user) fails and keeps the
+// state as it was, so the next plan neither adopts the user again nor
+// rewrites it.
+func TestAccUserResource_refreshKeepsStateOnUntrustedAnswers(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct {
 		fail func(*emulator.TestServer)
-		want string
+		want []string
 	}{
-		"a proxy's HTML page": {
+		"a proxy's HTML 404": {
 			fail: func(srv *emulator.TestServer) {
 				srv.Fail("GET", "/v1/user/usr_ada", 404, "<html><body>Not Found</body></html>", "", 1)
 			},
-			want: "the answer is not Preo's JSON",
+			want: []string{`404 Not Found`, `the answer is not Preo's JSON`, `Terraform keeps the user in state`},
 		},
-		"JSON from an API whose listing does not answer": {
+		"a JSON 404 from an API whose listing does not answer": {
 			fail: func(srv *emulator.TestServer) { srv.Fail("GET", "/v1/user", 404, "", "", 2) },
-			want: "the user listing did not answer either",
+			want: []string{`404 Not Found`, `the user listing did not answer either`, `Terraform keeps the user in state`},
+		},
+		"an answer about another user": {
+			fail: func(srv *emulator.TestServer) { srv.Fail("GET", "/v1/user/usr_ada", 200, eve, "", 1) },
+			want: []string{`it is the user "usr_eve", not the one asked for`, `Nothing from this answer was used`},
 		},
 	}
 	for name, tc := range cases {
@@ -55,14 +61,13 @@ func TestAccUserResource_refreshKeepsUserOnUnproven404(t *testing.T) {
 					{
 						PreConfig:    func() { tc.fail(srv) },
 						RefreshState: true,
-						ExpectError:  errorMatching(`Unable to Read Preo User`, `404 Not Found`, tc.want, `Terraform keeps the user in state`),
+						ExpectError:  errorMatching(append([]string{`Unable to Read Preo User`}, tc.want...)...),
 					},
 					{
-						Config: config,
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(adaAddress, attrPath("id"), knownvalue.StringExact("usr_ada")),
 							statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
 						},
 					},
@@ -72,21 +77,15 @@ func TestAccUserResource_refreshKeepsUserOnUnproven404(t *testing.T) {
 	}
 }
 
-// An answer about another user than the one asked for is refused: a refresh
-// does not rewrite the state with it, and the data source does not show it.
+// An update, or a data source, answered about another user fails instead of
+// storing or showing that user.
 func TestAccUserResource_answerAboutAnotherUser(t *testing.T) {
 	t.Parallel()
-	srv := startEmulator(t, emulator.Options{}, ada())
-	config := withProvider(srv, userConfig(`id = "usr_ada"`))
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig:    func() { srv.Fail("GET", "/v1/user/usr_ada", 200, eve, "", 1) },
-				RefreshState: true,
-				ExpectError:  errorMatching(`Unable to Read Preo User`, `it is the user "usr_eve", not the one asked for`, `Nothing from this answer was used`),
-			},
+			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
 			{
 				PreConfig: func() { srv.Fail("PATCH", "/v1/user/usr_ada", 200, eve, "", 1) },
 				Config:    withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
@@ -94,17 +93,10 @@ func TestAccUserResource_answerAboutAnotherUser(t *testing.T) {
 					`it is the user "usr_eve", not the one asked for`),
 			},
 			{
-				PreConfig:   func() { srv.Fail("GET", "/v1/user/usr_ada", 200, eve, "", 1) },
-				Config:      withProvider(srv, `data "preo_user" "one" { id = "usr_ada" }`),
-				ExpectError: errorMatching(`it is the user "usr_eve"`),
-			},
-			{
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(adaAddress, attrPath("id"), knownvalue.StringExact("usr_ada")),
-					statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
-				},
+				PreConfig: func() { srv.Fail("GET", "/v1/user/usr_alan", 200, eve, "", 1) },
+				Config:    withProvider(srv, userConfig(`id = "usr_ada"`)+`data "preo_user" "one" { id = "usr_alan" }`),
+				ExpectError: errorMatching(`Unable to Read Preo User`, `with data.preo_user.one`,
+					`it is the user "usr_eve", not the one asked for`),
 			},
 		},
 	})
