@@ -371,7 +371,9 @@ func isAnswerError(err error) bool {
 
 // decodeAnswer decodes one JSON value from the answer's body, reading at
 // most maxAnswerBytes. A failure to read is returned as it is, to be
-// retried; an answer that is too large or not one JSON value is not.
+// retried; an answer that is too large or not one JSON value is not. The
+// decoder reads the whole value before it fills in anything, so an attempt
+// that broke off leaves into as it was for the next one.
 func decodeAnswer(resp *http.Response, into any) error {
 	tooLarge := fmt.Errorf("%w: it is longer than %d MiB", ErrAnswerTooLarge, maxAnswerBytes>>20)
 	if resp.ContentLength > maxAnswerBytes {

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,7 +111,7 @@ func parseAPIError(status int, header http.Header, body []byte, token string) *A
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		apiErr.Body = scrub(string(body))
+		apiErr.Body = scrub(unescaped(body))
 		return apiErr
 	}
 	for key, raw := range fields {
@@ -132,11 +133,33 @@ func parseAPIError(status int, header http.Header, body []byte, token string) *A
 		}
 	}
 	if apiErr.Detail == "" && len(apiErr.FieldErrors) == 0 {
-		apiErr.Body = scrub(string(body))
+		apiErr.Body = scrub(unescaped(body))
 	}
 	mediaType, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
 	apiErr.fromPreo = mediaType == "application/json" && apiErr.Detail != ""
 	return apiErr
+}
+
+// unescaped writes a JSON body that holds escapes with its strings as they
+// read, so that a token behind escapes such as \u002d is scrubbed like any
+// other. Anything else is returned as it is.
+func unescaped(body []byte) string {
+	if !bytes.ContainsRune(body, '\\') {
+		return string(body)
+	}
+	var value any
+	decoder := json.NewDecoder(bytes.NewReader(body))
+	decoder.UseNumber()
+	if decoder.Decode(&value) != nil || decoder.More() {
+		return string(body)
+	}
+	var out strings.Builder
+	encoder := json.NewEncoder(&out)
+	encoder.SetEscapeHTML(false)
+	if encoder.Encode(value) != nil {
+		return string(body)
+	}
+	return out.String()
 }
 
 // redact replaces the token wherever a server's words echo it.

@@ -2,6 +2,7 @@ package client
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -88,12 +89,17 @@ func FuzzParseAPIError(f *testing.F) {
 }
 
 func FuzzParseBaseURL(f *testing.F) {
-	for _, seed := range []string{"https://api.preo.dev", "http://localhost:1", "http://[::1]", "http://127.1", "http://evil", "https://a/b/"} {
+	for _, seed := range []string{"https://api.preo.dev", "http://localhost:1", "http://[::1]", "http://127.1", "http://evil", "https://a/b/", "https://u:pw@a/v1"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		u, err := ParseBaseURL(raw)
 		if err != nil {
+			if given, parseErr := url.Parse(raw); parseErr == nil && given.User != nil {
+				if password, ok := given.User.Password(); ok && strings.Contains(err.Error(), ":"+password+"@") {
+					t.Errorf("the error for %q shows the password: %v", raw, err)
+				}
+			}
 			return
 		}
 		if u.Scheme != "https" && (u.Scheme != "http" || !IsLoopback(u.Hostname())) {
@@ -119,6 +125,8 @@ func TestParseAPIErrorRedactsTheToken(t *testing.T) {
 		`{"` + escaped + `": ["an escaped key"], "detail": "` + escaped + `"}`,
 		`{"metadata": {"tok-5ecret": ["nested key"], "x": ["nested tok-5ecret"]}}`,
 		`{"a": [["deep", {"b": "tok-5ecret"}]]}`,
+		`{"` + escaped + `": 1}`,
+		`["` + escaped + `"]`,
 		strings.Repeat("x", maxQuotedBody-4) + token,
 		`<html>` + token + `</html>`,
 	}
