@@ -250,7 +250,7 @@ func (th *throttle) roundTrip(ctx context.Context, req *http.Request, send func(
 		again := req.Clone(req.Context())
 		if req.GetBody != nil {
 			if again.Body, err = req.GetBody(); err != nil {
-				return resp, nil
+				return nil, fmt.Errorf("rewinding the request body to send it again: %w", err)
 			}
 		}
 		req = again

@@ -392,7 +392,7 @@ func TestAccUserResource_apiErrors(t *testing.T) {
 		want   *regexp.Regexp
 	}{
 		"forbidden":    {403, errorMatching(`Unable to Update Preo User`, `403 Forbidden`, `may not do this`)},
-		"rate limited": {429, errorMatching(`429 Too Many Requests`, `lower max_concurrent_requests`)},
+		"rate limited": {429, errorMatching(`429 Too Many Requests`, `Preo throttled this provider while it sent about`, `requests per second`, `Set max_requests_per_second`)},
 		"server error": {500, errorMatching(`500 Internal Server Error`, `Try again later`)},
 		"not found":    {404, errorMatching(`404 Not Found`, `Check that the id is right`)},
 	}

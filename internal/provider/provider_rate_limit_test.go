@@ -1,0 +1,178 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator"
+)
+
+// rateLimit is the emulator's limit in these tests, in requests per second:
+// far below what the provider sends unchecked, and high enough that a run of
+// a few hundred requests takes seconds, not minutes.
+const rateLimit = 30
+
+// rateLimitedProvider is a provider block with the default settings, plus
+// any extra lines.
+func rateLimitedProvider(srv *emulator.TestServer, extra ...string) string {
+	return fmt.Sprintf(`
+provider "preo" {
+  base_url  = %[1]q
+  api_token = %[2]q
+  %[3]s
+}
+`, srv.URL, srv.Token, strings.Join(extra, "\n  "))
+}
+
+// adoptAndRename adopts every user and renames each in one apply.
+func adoptAndRename(users []emulator.User) string {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = fmt.Sprintf("%q", u.ID)
+	}
+	return fmt.Sprintf(`
+locals {
+  ids = [%s]
+}
+resource "preo_user" "team" {
+  count      = length(local.ids)
+  id         = local.ids[count.index]
+  first_name = "Renamed ${local.ids[count.index]}"
+}
+`, strings.Join(ids, ", "))
+}
+
+// rateLimitCheck asserts on how many requests the emulator's rate limit
+// refused during the step.
+type rateLimitCheck struct {
+	srv  *emulator.TestServer
+	want func(refused int) error
+}
+
+func (c rateLimitCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.want(c.srv.RateLimited())
+}
+
+// renamedCheck asserts that Preo holds every new name.
+type renamedCheck struct {
+	srv   *emulator.TestServer
+	users []emulator.User
+}
+
+func (c renamedCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	for _, u := range c.users {
+		got, _ := c.srv.User(u.ID)
+		if want := "Renamed " + u.ID; got.FirstName != want {
+			resp.Error = fmt.Errorf("user %s has first name %q in Preo, want %q", u.ID, got.FirstName, want)
+			return
+		}
+	}
+}
+
+// Sixty users adopted and renamed in one apply against a rate-limited API:
+// with the default settings the provider backs off and paces itself, and
+// finishes without running out of retries; with max_requests_per_second at
+// the limit it is never refused at all.
+func TestAccProvider_rateLimitedApply(t *testing.T) {
+	t.Parallel()
+	users := emulator.GenerateUsers(60)
+	cases := map[string]struct {
+		settings []string
+		want     func(refused int) error
+	}{
+		"default settings": {
+			want: func(refused int) error {
+				if refused == 0 {
+					return fmt.Errorf("the rate limit never refused a request, so it proves nothing")
+				}
+				return nil
+			},
+		},
+		"max_requests_per_second at the limit": {
+			settings: []string{fmt.Sprintf("max_requests_per_second = %d", rateLimit)},
+			want: func(refused int) error {
+				if refused != 0 {
+					return fmt.Errorf("the rate limit refused %d requests", refused)
+				}
+				return nil
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startEmulator(t, emulator.Options{RateLimit: rateLimit}, users...)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: noEnv,
+				Steps: []resource.TestStep{{
+					Config:           rateLimitedProvider(srv, tc.settings...) + adoptAndRename(users),
+					ConfigPlanChecks: emptyPlanAfterApply(),
+					ConfigStateChecks: []statecheck.StateCheck{
+						renamedCheck{srv: srv, users: users},
+						rateLimitCheck{srv: srv, want: tc.want},
+					},
+				}},
+			})
+			if refused := srv.RateLimited(); tc.want(refused) != nil {
+				t.Errorf("over the whole test: %v", tc.want(refused))
+			}
+		})
+	}
+}
+
+// A listing of many pages, fetched in parallel under a rate limit, is the
+// same list an unthrottled API gives.
+func TestAccProvider_rateLimitedListing(t *testing.T) {
+	t.Parallel()
+	users := emulator.GenerateUsers(300)
+	opts := emulator.Options{PageSize: 10}
+	free := startEmulator(t, opts, users...)
+	// A lower limit than rateLimit: the first window of parallel pages
+	// already exceeds what it allows.
+	opts.RateLimit = 10
+	throttled := startEmulator(t, opts, users...)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "preo" {
+  alias     = "free"
+  base_url  = %[1]q
+  api_token = %[2]q
+}
+provider "preo" {
+  alias     = "throttled"
+  base_url  = %[3]q
+  api_token = %[4]q
+}
+data "preo_users" "free" {
+  provider = preo.free
+  ordering = ["-last_seen"]
+}
+data "preo_users" "throttled" {
+  provider = preo.throttled
+  ordering = ["-last_seen"]
+}
+`, free.URL, free.Token, throttled.URL, throttled.Token),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.preo_users.throttled", tfjsonpath.New("ids"), knownvalue.ListSizeExact(len(users))),
+				statecheck.CompareValuePairs("data.preo_users.free", tfjsonpath.New("ids"), "data.preo_users.throttled", tfjsonpath.New("ids"), compare.ValuesSame()),
+				statecheck.CompareValuePairs("data.preo_users.free", tfjsonpath.New("users"), "data.preo_users.throttled", tfjsonpath.New("users"), compare.ValuesSame()),
+				rateLimitCheck{srv: throttled, want: func(refused int) error {
+					if refused == 0 {
+						return fmt.Errorf("the rate limit never refused a request, so it proves nothing")
+					}
+					return nil
+				}},
+			},
+		}},
+	})
+}
