@@ -179,27 +179,3 @@ func TestRateLimitErrorCarriesTheRate(t *testing.T) {
 		t.Errorf("error text: %v", err)
 	}
 }
-
-// A request held by a throttle window stops waiting as soon as its context
-// is cancelled.
-func TestCancellationStopsAThrottledWait(t *testing.T) {
-	emu := emulator.New(emulator.Options{})
-	emu.Seed(emulator.GenerateUsers(1)...)
-	emu.Fail("", "/v1/user/", http.StatusTooManyRequests, "", "60", 5)
-	ctx, cancel := context.WithCancel(context.Background())
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		emu.ServeHTTP(w, r)
-		w.(http.Flusher).Flush()
-		cancel()
-	}))
-	t.Cleanup(srv.Close)
-
-	c := newClient(t, srv.URL, "dev-token")
-	_, err := c.GetUser(ctx, "usr_0001")
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if n := len(emu.Requests()); n != 1 {
-		t.Errorf("sent %d requests after cancellation, want 1", n)
-	}
-}

@@ -31,24 +31,6 @@ provider "preo" {
 `, srv.URL, srv.Token, strings.Join(extra, "\n  "))
 }
 
-// adoptAndRename adopts every user and renames each in one apply.
-func adoptAndRename(users []emulator.User) string {
-	ids := make([]string, len(users))
-	for i, u := range users {
-		ids[i] = fmt.Sprintf("%q", u.ID)
-	}
-	return fmt.Sprintf(`
-locals {
-  ids = [%s]
-}
-resource "preo_user" "team" {
-  count      = length(local.ids)
-  id         = local.ids[count.index]
-  first_name = "Renamed ${local.ids[count.index]}"
-}
-`, strings.Join(ids, ", "))
-}
-
 // rateLimitCheck asserts on how many requests the emulator's rate limit
 // refused during the step.
 type rateLimitCheck struct {
@@ -112,7 +94,7 @@ func TestAccProvider_rateLimitedApply(t *testing.T) {
 			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{{
-					Config:           rateLimitedProvider(srv, tc.settings...) + adoptAndRename(users),
+					Config:           rateLimitedProvider(srv, tc.settings...) + teamConfig(users, "Renamed "),
 					ConfigPlanChecks: emptyPlanAfterApply(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						renamedCheck{srv: srv, users: users},
