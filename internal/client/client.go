@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Environment variables that stand in for unset provider settings.
@@ -26,6 +27,7 @@ const (
 	EnvRequestTimeout        = "PREO_REQUEST_TIMEOUT"
 	EnvMaxRetries            = "PREO_MAX_RETRIES"
 	EnvMaxConcurrentRequests = "PREO_MAX_CONCURRENT_REQUESTS"
+	EnvMaxRequestsPerSecond  = "PREO_MAX_REQUESTS_PER_SECOND"
 )
 
 // Defaults for settings that neither the configuration nor the environment set.
@@ -48,7 +50,10 @@ type Config struct {
 	RequestTimeout        time.Duration
 	MaxRetries            int
 	MaxConcurrentRequests int
-	UserAgent             string
+	// MaxRequestsPerSecond caps the request rate; zero means no fixed cap,
+	// only the pacing that follows a 429.
+	MaxRequestsPerSecond float64
+	UserAgent            string
 
 	// RetryWaitMin and RetryWaitMax bound the jittered exponential backoff.
 	// They default to 1s and 30s; tests shorten them.
@@ -64,6 +69,7 @@ type Client struct {
 	userAgent     string
 	maxConcurrent int
 	http          *retryablehttp.Client
+	throttle      *throttle
 }
 
 // UserAgent is the User-Agent header value every request carries.
@@ -132,23 +138,22 @@ func New(cfg Config) (*Client, error) {
 		cfg.RetryWaitMax = 30 * time.Second
 	}
 
+	th := newThrottle(cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax)
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
 			// The transport bounds each attempt itself, once it holds a slot:
 			// http.Client.Timeout would also count the wait for one.
-			Transport: newTransport(cfg.Token, cfg.MaxConcurrentRequests, cfg.RequestTimeout),
+			Transport: newTransport(cfg.Token, cfg.MaxConcurrentRequests, cfg.RequestTimeout, th),
 			// Redirects would carry the Authorization header to wherever the
 			// server points; Preo does not redirect API calls, so none is followed.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   retryPolicy,
-		Backoff:      backoff,
+		CheckRetry:   th.checkRetry,
+		Backoff:      waitInTransport,
 		ErrorHandler: keepLastResponse,
 	}
-	return &Client{base: base, token: cfg.Token, userAgent: cfg.UserAgent, maxConcurrent: cfg.MaxConcurrentRequests, http: rc}, nil
+	return &Client{base: base, token: cfg.Token, userAgent: cfg.UserAgent, maxConcurrent: cfg.MaxConcurrentRequests, http: rc, throttle: th}, nil
 }
 
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -206,19 +211,20 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 type retriesExhausted struct{ attempts int }
 
 func (e *retriesExhausted) Error() string {
-	return fmt.Sprintf("gave up after %d attempts", e.attempts)
+	return "gave up after " + countAttempts(e.attempts)
 }
 
 func keepLastResponse(resp *http.Response, err error, attempts int) (*http.Response, error) {
 	if resp != nil {
 		return resp, &retriesExhausted{attempts: attempts}
 	}
-	return nil, fmt.Errorf("gave up after %d attempts: %w", attempts, err)
+	return nil, fmt.Errorf("gave up after %s: %w", countAttempts(attempts), err)
 }
 
 // do sends one API request (with retries) and returns the response body of a
 // 2xx answer, or an *APIError for anything else.
 func (c *Client) do(ctx context.Context, operation, method string, target *url.URL, body []byte) ([]byte, error) {
+	ctx = c.throttle.track(tflog.MaskLogStrings(ctx, c.token), method, target.Redacted())
 	var rawBody any
 	if body != nil {
 		rawBody = body
@@ -261,6 +267,9 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	}
 	apiErr := parseAPIError(resp.StatusCode, payload)
 	apiErr.Operation, apiErr.Method, apiErr.URL, apiErr.Attempts = operation, method, target.Redacted(), attempts
+	if apiErr.StatusCode == http.StatusTooManyRequests {
+		apiErr.ThrottledRate = c.throttle.rateWhenThrottled()
+	}
 	apiErr.redact(c.token)
 	return nil, apiErr
 }

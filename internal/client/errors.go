@@ -17,6 +17,9 @@ type APIError struct {
 	Method    string
 	URL       string
 	Attempts  int // how many times the request was sent, retries included
+	// ThrottledRate, for a 429, is the rate in requests per second that the
+	// client sent at when Preo last throttled it.
+	ThrottledRate float64
 
 	StatusCode int
 	// Detail is DRF's {"detail": "..."} message.

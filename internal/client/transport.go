@@ -17,23 +17,28 @@ import (
 // keeps the token out of those logs. It sits below the retry loop, so each
 // retry is logged and counted on its own.
 type transport struct {
-	next    http.RoundTripper
-	token   string
-	slots   chan struct{}
-	timeout time.Duration
+	next     http.RoundTripper
+	token    string
+	slots    chan struct{}
+	timeout  time.Duration
+	throttle *throttle
 }
 
-func newTransport(token string, maxConcurrent int, timeout time.Duration) *transport {
+func newTransport(token string, maxConcurrent int, timeout time.Duration, th *throttle) *transport {
 	base := cleanhttp.DefaultPooledTransport()
 	// Go keeps two idle connections per host by default; a parallel
 	// Terraform run would then open and close connections all the time.
 	base.MaxIdleConnsPerHost = maxConcurrent
 	base.MaxConnsPerHost = maxConcurrent
-	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent), timeout: timeout}
+	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent), timeout: timeout, throttle: th}
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := tflog.MaskLogStrings(req.Context(), t.token)
+	// A retry waits out its back-off before it queues for a slot.
+	if err := t.throttle.beginAttempt(ctx); err != nil {
+		return nil, err
+	}
 
 	select {
 	case t.slots <- struct{}{}:
@@ -42,8 +47,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	defer func() { <-t.slots }()
 
-	// The attempt's time starts now that it holds a slot, and covers reading
-	// the whole answer.
+	// The throttle decides when the request goes, and sends it again when a
+	// 429 for it belongs to a wait that every request already shares.
+	return t.throttle.roundTrip(ctx, req, func(req *http.Request) (*http.Response, error) { return t.send(ctx, req) })
+}
+
+// send makes one exchange with the API. Its time starts once the request
+// holds a slot and the throttle let it go, and covers reading the whole answer.
+func (t *transport) send(ctx context.Context, req *http.Request) (*http.Response, error) {
 	callerCtx := req.Context()
 	attemptCtx, cancel := context.WithTimeout(callerCtx, t.timeout)
 	defer cancel()

@@ -144,3 +144,23 @@ func errorMatching(parts ...string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
 }
+
+// teamConfig adopts every user as one of preo_user.team and sets each first
+// name to prefix and the user's id. count rather than for_each: the testing
+// framework's state reader does not support string instance keys.
+func teamConfig(users []emulator.User, prefix string) string {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = fmt.Sprintf("%q", u.ID)
+	}
+	return fmt.Sprintf(`
+locals {
+  ids = [%s]
+}
+resource "preo_user" "team" {
+  count      = length(local.ids)
+  id         = local.ids[count.index]
+  first_name = "%s${local.ids[count.index]}"
+}
+`, strings.Join(ids, ", "), prefix)
+}

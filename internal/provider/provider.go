@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -33,12 +34,21 @@ type preoProvider struct {
 }
 
 type preoProviderModel struct {
-	APIToken              types.String `tfsdk:"api_token"`
-	BaseURL               types.String `tfsdk:"base_url"`
-	RequestTimeout        types.String `tfsdk:"request_timeout"`
-	MaxRetries            types.Int64  `tfsdk:"max_retries"`
-	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
+	APIToken              types.String  `tfsdk:"api_token"`
+	BaseURL               types.String  `tfsdk:"base_url"`
+	RequestTimeout        types.String  `tfsdk:"request_timeout"`
+	MaxRetries            types.Int64   `tfsdk:"max_retries"`
+	MaxConcurrentRequests types.Int64   `tfsdk:"max_concurrent_requests"`
+	MaxRequestsPerSecond  types.Float64 `tfsdk:"max_requests_per_second"`
 }
+
+// Bounds of max_requests_per_second: from 36 requests an hour, the slowest
+// quota worth pacing to, to far beyond what max_concurrent_requests lets
+// through at the API's usual latency.
+const (
+	minRequestsPerSecond = 0.01
+	maxRequestsPerSecond = 1000
+)
 
 // New returns the provider factory that main serves.
 func New(version string) func() provider.Provider {
@@ -86,6 +96,15 @@ func (p *preoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"Defaults to the `" + client.EnvMaxConcurrentRequests + "` environment variable, then `8`.",
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
+			"max_requests_per_second": schema.Float64Attribute{
+				Optional: true,
+				Description: fmt.Sprintf("The most requests per second this provider sends, shared by every resource and data source, "+
+					"for a token whose rate limit you know: set at or below it, Preo never has to answer HTTP 429. "+
+					"Between %g and %g; fractions such as `0.5` are allowed. "+
+					"Defaults to the `%s` environment variable, then no fixed limit: the provider then slows down by itself after an HTTP 429.",
+					minRequestsPerSecond, float64(maxRequestsPerSecond), client.EnvMaxRequestsPerSecond),
+				Validators: []validator.Float64{float64validator.Between(minRequestsPerSecond, maxRequestsPerSecond)},
+			},
 		},
 	}
 }
@@ -113,6 +132,7 @@ func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"request_timeout":         settings.RequestTimeout.String(),
 		"max_retries":             settings.MaxRetries,
 		"max_concurrent_requests": settings.MaxConcurrentRequests,
+		"max_requests_per_second": settings.MaxRequestsPerSecond,
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
@@ -163,6 +183,9 @@ func (p *preoProvider) resolveSettings(config preoProviderModel, diags *diag.Dia
 	if n, ok := p.intSetting(config.MaxConcurrentRequests, "max_concurrent_requests", client.EnvMaxConcurrentRequests, 1, diags); ok {
 		settings.MaxConcurrentRequests = n
 	}
+	if n, ok := p.rateSetting(config.MaxRequestsPerSecond, diags); ok {
+		settings.MaxRequestsPerSecond = n
+	}
 	return settings
 }
 
@@ -200,6 +223,32 @@ func (p *preoProvider) intSetting(value types.Int64, attribute, env string, mini
 	if err != nil || n < minimum {
 		diags.AddAttributeError(path.Root(attribute), "Invalid "+env+" Value",
 			fmt.Sprintf("The %s environment variable is %q, which is not a whole number of at least %d. Fix the variable or set %s in the provider block.", env, raw, minimum, attribute))
+		return 0, false
+	}
+	return n, true
+}
+
+// rateSetting resolves max_requests_per_second, which unlike the other
+// numbers may be a fraction.
+func (p *preoProvider) rateSetting(value types.Float64, diags *diag.Diagnostics) (float64, bool) {
+	const attribute, env = "max_requests_per_second", client.EnvMaxRequestsPerSecond
+	if value.IsUnknown() {
+		addUnknownSettingError(diags, attribute, env)
+		return 0, false
+	}
+	if !value.IsNull() {
+		// The schema validator has already rejected values out of bounds.
+		return value.ValueFloat64(), true
+	}
+	raw := p.getenv(env)
+	if raw == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(raw, 64)
+	if err != nil || !(n >= minRequestsPerSecond && n <= maxRequestsPerSecond) {
+		diags.AddAttributeError(path.Root(attribute), "Invalid "+env+" Value",
+			fmt.Sprintf("The %s environment variable is %q, which is not a number between %g and %g. Fix the variable or set %s in the provider block.",
+				env, raw, minRequestsPerSecond, float64(maxRequestsPerSecond), attribute))
 		return 0, false
 	}
 	return n, true

@@ -65,6 +65,22 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 			provider: `api_token = "t"` + "\n" + `max_concurrent_requests = 0`,
 			want:     errorMatching(`max_concurrent_requests = 0`, `at least 1`),
 		},
+		"zero request rate": {
+			provider: `api_token = "t"` + "\n" + `max_requests_per_second = 0`,
+			want:     errorMatching(`max_requests_per_second = 0`, `must be between 0.010000 and 1000.000000`),
+		},
+		"request rate above the bound": {
+			provider: `api_token = "t"` + "\n" + `max_requests_per_second = 5000`,
+			want:     errorMatching(`max_requests_per_second = 5000`, `must be between 0.010000 and 1000.000000`),
+		},
+		"bad request rate from environment": {
+			env:  map[string]string{client.EnvAPIToken: "t", client.EnvMaxRequestsPerSecond: "fast"},
+			want: errorMatching(`Invalid PREO_MAX_REQUESTS_PER_SECOND Value`, `"fast"`, `between 0.01 and 1000`),
+		},
+		"negative request rate from environment": {
+			env:  map[string]string{client.EnvAPIToken: "t", client.EnvMaxRequestsPerSecond: "-2"},
+			want: errorMatching(`Invalid PREO_MAX_REQUESTS_PER_SECOND Value`, `"-2"`),
+		},
 		"bad duration from environment": {
 			env:  map[string]string{client.EnvAPIToken: "t", client.EnvRequestTimeout: "forever"},
 			want: errorMatching(`Invalid Request Timeout`, `PREO_REQUEST_TIMEOUT environment variable`),
@@ -127,6 +143,7 @@ func TestAccProvider_environment(t *testing.T) {
 			client.EnvRequestTimeout:        "5s",
 			client.EnvMaxRetries:            "2",
 			client.EnvMaxConcurrentRequests: "3",
+			client.EnvMaxRequestsPerSecond:  "2.5",
 		}),
 		Steps: []resource.TestStep{{
 			Config: `provider "preo" {}` + readAda,

@@ -392,7 +392,7 @@ func TestAccUserResource_apiErrors(t *testing.T) {
 		want   *regexp.Regexp
 	}{
 		"forbidden":    {403, errorMatching(`Unable to Update Preo User`, `403 Forbidden`, `may not do this`)},
-		"rate limited": {429, errorMatching(`429 Too Many Requests`, `lower max_concurrent_requests`)},
+		"rate limited": {429, errorMatching(`429 Too Many Requests`, `Preo throttled this provider while it sent about`, `requests per second`, `Set max_requests_per_second`)},
 		"server error": {500, errorMatching(`500 Internal Server Error`, `Try again later`)},
 		"not found":    {404, errorMatching(`404 Not Found`, `Check that the id is right`)},
 	}
@@ -478,23 +478,9 @@ func TestAccUserResource_manyUsersInOneApply(t *testing.T) {
 	t.Parallel()
 	users := emulator.GenerateUsers(30)
 	srv := startEmulator(t, emulator.Options{}, users...)
-	ids := make([]string, len(users))
-	for i, u := range users {
-		ids[i] = fmt.Sprintf("%q", u.ID)
-	}
 	// Terraform applies them with its default -parallelism of 10 (the
-	// testing framework cannot pass the flag). count rather than for_each:
-	// its state reader does not support string instance keys.
-	config := withProvider(srv, fmt.Sprintf(`
-locals {
-  ids = [%s]
-}
-resource "preo_user" "team" {
-  count      = length(local.ids)
-  id         = local.ids[count.index]
-  first_name = "Member ${local.ids[count.index]}"
-}
-`, strings.Join(ids, ", ")))
+	// testing framework cannot pass the flag).
+	config := withProvider(srv, teamConfig(users, "Member "))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
