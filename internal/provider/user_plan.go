@@ -40,15 +40,8 @@ func (r *userResource) planAdoption(ctx context.Context, req resource.ModifyPlan
 	}
 
 	id := config.ID.ValueString()
-	user, err := r.client.GetUser(ctx, id)
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Preo User Not Found",
-			fmt.Sprintf("No Preo user has the id %q, so there is nothing to adopt. Preo's API cannot create users: "+
-				"create the user in Preo first, or set id to an existing user's id.", id))
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
+	user := r.readUserToAdopt(ctx, id, &resp.Diagnostics)
+	if user == nil {
 		return
 	}
 
@@ -61,6 +54,23 @@ func (r *userResource) planAdoption(ctx context.Context, req resource.ModifyPlan
 				"Attributes the configuration leaves out keep the current values shown in the plan.",
 				id, current.Email.ValueString(), strings.Join(changes, "\n")))
 	}
+}
+
+// readUserToAdopt reads the user an adoption names, both when planning and
+// when applying it; an id no user has is an error on id.
+func (r *userResource) readUserToAdopt(ctx context.Context, id string, diags *diag.Diagnostics) *client.User {
+	user, err := r.client.GetUser(ctx, id)
+	if client.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("id"), "Preo User Not Found",
+			fmt.Sprintf("No Preo user has the id %q, so there is nothing to adopt. Preo's API cannot create users: "+
+				"create the user in Preo first, or set id to an existing user's id.", id))
+		return nil
+	}
+	if err != nil {
+		addAPIError(diags, "Unable to Read Preo User", err)
+		return nil
+	}
+	return user
 }
 
 // planUpdate plans an in-place update from the refreshed state, so that only

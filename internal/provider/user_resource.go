@@ -83,15 +83,8 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	id := plan.ID.ValueString()
 
-	current, err := r.client.GetUser(ctx, id)
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Preo User Not Found",
-			fmt.Sprintf("No Preo user has the id %q, so it cannot be adopted. Preo's API cannot create users: "+
-				"create the user in Preo first, or set id to an existing user's id.", id))
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
+	current := r.readUserToAdopt(ctx, id, &resp.Diagnostics)
+	if current == nil {
 		return
 	}
 
@@ -148,18 +141,8 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 }
 
 // Delete makes no request: the API cannot delete users, and removing one
-// from Terraform must not touch it in Preo.
-func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.AddWarning("Preo User Left in Preo",
-		fmt.Sprintf("Terraform no longer manages the Preo user %q (%s). The user still exists in Preo, unchanged: "+
-			"Preo's API cannot delete users. Remove or deactivate it in Preo if that is what you meant.",
-			state.ID.ValueString(), state.Email.ValueString()))
-}
+// from Terraform must not touch it in Preo. The plan has said so (warnDestroy).
+func (r *userResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
 // ImportState takes a user id, or an email address (anything with an "@"),
 // which must match exactly one user.

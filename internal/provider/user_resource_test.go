@@ -32,6 +32,50 @@ func emptyPlanAfterApply() resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 }
 
+// adaInPreo is every attribute of the fixture ada as the provider reads it.
+func adaInPreo() map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"id":           knownvalue.StringExact("usr_ada"),
+		"email":        knownvalue.StringExact("ada@example.com"),
+		"phone_number": knownvalue.StringExact("+4512345678"),
+		"first_name":   knownvalue.StringExact("Ada"),
+		"last_name":    knownvalue.StringExact("Lovelace"),
+		"is_verified":  knownvalue.Bool(true),
+		"is_active":    knownvalue.Bool(true),
+		"locale":       knownvalue.StringExact("en"),
+		"msg_channel":  knownvalue.StringExact("email"),
+		"date_joined":  knownvalue.StringExact("2024-08-25T15:00:00Z"),
+		"last_seen":    knownvalue.StringExact("2026-11-20T09:30:00.25Z"),
+		"metadata":     knownvalue.StringExact(`{"tags":["vip"],"tier":"gold"}`),
+	}
+}
+
+// stateIs checks every attribute of preo_user.ada in the state.
+func stateIs(values map[string]knownvalue.Check) []statecheck.StateCheck {
+	var checks []statecheck.StateCheck
+	for name, value := range values {
+		checks = append(checks, statecheck.ExpectKnownValue(adaAddress, attrPath(name), value))
+	}
+	return checks
+}
+
+// planned checks every attribute of preo_user.ada in the plan: its value in
+// base, or in changes, where nil means unknown.
+func planned(base, changes map[string]knownvalue.Check) []plancheck.PlanCheck {
+	var checks []plancheck.PlanCheck
+	for name, value := range base {
+		if change, ok := changes[name]; ok {
+			value = change
+		}
+		if value == nil {
+			checks = append(checks, plancheck.ExpectUnknownValue(adaAddress, attrPath(name)))
+			continue
+		}
+		checks = append(checks, plancheck.ExpectKnownValue(adaAddress, attrPath(name), value))
+	}
+	return checks
+}
+
 func TestAccUserResource_adopt(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
@@ -41,31 +85,15 @@ func TestAccUserResource_adopt(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
+				// last_seen changes on its own: an adoption cannot promise it.
+				PreApply: append(planned(adaInPreo(), map[string]knownvalue.Check{"last_seen": nil}),
 					plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionCreate),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("+4512345678")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("is_verified"), knownvalue.Bool(true)),
-					plancheck.ExpectUnknownValue(adaAddress, attrPath("last_seen")),
 					expectNoWarning(log, "plan"),
 					requestsCheck{srv: srv, check: onlyReads},
-				},
+				),
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				expectPatches(srv),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("id"), knownvalue.StringExact("usr_ada")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("+4512345678")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("last_name"), knownvalue.StringExact("Lovelace")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("is_verified"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("is_active"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("locale"), knownvalue.StringExact("en")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("msg_channel"), knownvalue.StringExact("email")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("date_joined"), knownvalue.StringExact("2024-08-25T15:00:00Z")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("last_seen"), knownvalue.StringExact("2026-11-20T09:30:00.25Z")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("metadata"), knownvalue.StringExact(`{"tags":["vip"],"tier":"gold"}`)),
-				expectNoWarning(log, "apply"),
-			},
+			ConfigStateChecks: append(stateIs(adaInPreo()), expectPatches(srv), expectNoWarning(log, "apply")),
 		}},
 	})
 }
@@ -82,25 +110,20 @@ func TestAccUserResource_adoptionPreview(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = ""`, `first_name = "Augusta"`, `email = "ADA@example.com"`)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
+				// last_seen changes on its own, and clearing the phone number
+				// may reset verification in Preo.
+				PreApply: append(planned(adaInPreo(), map[string]knownvalue.Check{
+					"phone_number": knownvalue.StringExact(""),
+					"first_name":   knownvalue.StringExact("Augusta"),
+					"email":        knownvalue.StringExact("ADA@example.com"),
+					"last_seen":    nil,
+					"is_verified":  nil,
+				}),
 					plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionCreate),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("first_name"), knownvalue.StringExact("Augusta")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ADA@example.com")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("last_name"), knownvalue.StringExact("Lovelace")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("is_active"), knownvalue.Bool(true)),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("locale"), knownvalue.StringExact("en")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("msg_channel"), knownvalue.StringExact("email")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("date_joined"), knownvalue.StringExact("2024-08-25T15:00:00Z")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("metadata"), knownvalue.StringExact(`{"tags":["vip"],"tier":"gold"}`)),
-					// last_seen changes on its own, and clearing the phone
-					// number may reset verification in Preo.
-					plancheck.ExpectUnknownValue(adaAddress, attrPath("last_seen")),
-					plancheck.ExpectUnknownValue(adaAddress, attrPath("is_verified")),
 					expectWarning(log, "plan", "Adopting a Preo User Changes It", `"usr_ada" (ada@example.com)`,
 						`phone_number: "+4512345678" -> ""`, `first_name: "Ada" -> "Augusta"`, `leaves out keep the current values`),
 					requestsCheck{srv: srv, check: onlyReads},
-				},
+				),
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -461,34 +484,8 @@ func TestAccUserResource_updatePlansOnlyWhatThePatchChanges(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	same := statecheck.CompareValue(compare.ValuesSame())
-	current := map[string]knownvalue.Check{
-		"id":           knownvalue.StringExact("usr_ada"),
-		"email":        knownvalue.StringExact("ada@example.com"),
-		"phone_number": knownvalue.StringExact("+4512345678"),
-		"first_name":   knownvalue.StringExact("Ada"),
-		"last_name":    knownvalue.StringExact("Lovelace"),
-		"is_verified":  knownvalue.Bool(true),
-		"is_active":    knownvalue.Bool(true),
-		"locale":       knownvalue.StringExact("en"),
-		"msg_channel":  knownvalue.StringExact("email"),
-		"date_joined":  knownvalue.StringExact("2024-08-25T15:00:00Z"),
-		"last_seen":    knownvalue.StringExact("2026-11-20T09:30:00.25Z"),
-		"metadata":     knownvalue.StringExact(`{"tags":["vip"],"tier":"gold"}`),
-	}
-	// planned is the current user with the given changes; nil means unknown.
-	planned := func(changes map[string]knownvalue.Check) []plancheck.PlanCheck {
-		checks := []plancheck.PlanCheck{plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionUpdate)}
-		for name, value := range current {
-			if change, ok := changes[name]; ok {
-				value = change
-			}
-			if value == nil {
-				checks = append(checks, plancheck.ExpectUnknownValue(adaAddress, attrPath(name)))
-				continue
-			}
-			checks = append(checks, plancheck.ExpectKnownValue(adaAddress, attrPath(name), value))
-		}
-		return checks
+	update := func(changes map[string]knownvalue.Check) []plancheck.PlanCheck {
+		return append(planned(adaInPreo(), changes), plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionUpdate))
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
@@ -500,7 +497,7 @@ func TestAccUserResource_updatePlansOnlyWhatThePatchChanges(t *testing.T) {
 			{
 				Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             planned(map[string]knownvalue.Check{"first_name": knownvalue.StringExact("Augusta")}),
+					PreApply:             update(map[string]knownvalue.Check{"first_name": knownvalue.StringExact("Augusta")}),
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{same.AddStateValue(adaAddress, attrPath("date_joined"))},
@@ -508,7 +505,7 @@ func TestAccUserResource_updatePlansOnlyWhatThePatchChanges(t *testing.T) {
 			{
 				Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`, `email = "countess@example.com"`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: planned(map[string]knownvalue.Check{
+					PreApply: update(map[string]knownvalue.Check{
 						"first_name":  knownvalue.StringExact("Augusta"),
 						"email":       knownvalue.StringExact("countess@example.com"),
 						"is_verified": nil,

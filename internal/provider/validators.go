@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -16,67 +18,65 @@ import (
 // emailValidators are the plan-time checks of an email address: Preo's own
 // rules, so that a plan accepts exactly what the apply will.
 func emailValidators() []validator.String {
-	return []validator.String{notPadded{}, preoEmail{}, stringvalidator.UTF8LengthAtMost(254)}
+	return []validator.String{notPadded, preoEmail, stringvalidator.UTF8LengthAtMost(254)}
 }
 
 // textValidators are the plan-time checks of the other writable attributes.
 func textValidators(maxLength int) []validator.String {
-	return []validator.String{notPadded{}, stringvalidator.UTF8LengthAtMost(maxLength)}
+	return []validator.String{notPadded, stringvalidator.UTF8LengthAtMost(maxLength)}
+}
+
+// stringCheck is a plan-time check of a known string value.
+type stringCheck struct {
+	description string
+	check       func(attribute path.Path, value string, diags *diag.Diagnostics)
+}
+
+var _ validator.String = stringCheck{}
+
+func (c stringCheck) Description(context.Context) string { return c.description }
+
+func (c stringCheck) MarkdownDescription(context.Context) string { return c.description }
+
+func (c stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if known(req.ConfigValue) {
+		c.check(req.Path, req.ConfigValue.ValueString(), &resp.Diagnostics)
+	}
 }
 
 // preoEmail refuses the addresses Django's EmailValidator refuses, which is
 // what Preo runs on every email it receives.
-type preoEmail struct{}
-
-var _ validator.String = preoEmail{}
-
-func (preoEmail) Description(context.Context) string {
-	return "must be an email address that Preo accepts (Django's EmailValidator)"
+var preoEmail = stringCheck{
+	description: "must be an email address that Preo accepts (Django's EmailValidator)",
+	check: func(attribute path.Path, value string, diags *diag.Diagnostics) {
+		if err := django.ValidateEmail(value); err != nil {
+			diags.AddAttributeError(attribute, "Invalid Email Address",
+				fmt.Sprintf("%s is %q, which Preo would refuse as an email address: %s. Preo checks addresses with Django's EmailValidator; "+
+					"use an address of the form name@example.com (ada@localhost and addresses with an IP in brackets also pass).", attribute, value, err))
+		}
+	},
 }
 
-func (v preoEmail) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (preoEmail) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if !known(req.ConfigValue) {
-		return
-	}
-	value := req.ConfigValue.ValueString()
-	if err := django.ValidateEmail(value); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Email Address",
-			fmt.Sprintf("%s is %q, which Preo would refuse as an email address: %s. Preo checks addresses with Django's EmailValidator; "+
-				"use an address of the form name@example.com (ada@localhost and addresses with an IP in brackets also pass).", req.Path, value, err))
-	}
-}
-
-// notPadded rejects values that start or end with whitespace. Preo strips it
+// notPadded refuses values that start or end with whitespace. Preo strips it
 // (Python's str.strip), so such a value could never match what Preo stores:
-// every apply would fail as an inconsistent result.
-type notPadded struct{}
-
-var _ validator.String = notPadded{}
-
-func (notPadded) Description(context.Context) string {
-	return "must not start or end with whitespace"
-}
-
-func (v notPadded) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (notPadded) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if !known(req.ConfigValue) {
-		return
-	}
-	value := req.ConfigValue.ValueString()
-	trimmed := strings.TrimFunc(value, isPythonSpace)
-	if trimmed == value {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Value With Surrounding Whitespace",
-		fmt.Sprintf("%[1]s is %[2]q, which starts or ends with whitespace. Preo strips whitespace from both ends of every value it receives, "+
-			"so it would store %[3]q and Terraform could never make the two agree.\n\n"+
-			"If you wrote this value, fix it: set %[1]s = %[3]q. "+
-			"If it was copied from Preo (terraform plan -generate-config-out copies what Preo holds, and Preo may hold values from before it stripped them), "+
-			"drop the %[1]s argument to leave the value as Preo has it, or set the value without the whitespace to correct it in Preo.",
-			req.Path, value, trimmed))
+// every apply would fail as an inconsistent result. Preo may still hold such
+// values from before, and generated configuration copies them, so the
+// message says both ways out.
+var notPadded = stringCheck{
+	description: "must not start or end with whitespace",
+	check: func(attribute path.Path, value string, diags *diag.Diagnostics) {
+		trimmed := strings.TrimFunc(value, isPythonSpace)
+		if trimmed == value {
+			return
+		}
+		diags.AddAttributeError(attribute, "Value With Surrounding Whitespace",
+			fmt.Sprintf("%[1]s is %[2]q, which starts or ends with whitespace. Preo strips whitespace from both ends of every value it receives, "+
+				"so it would store %[3]q and Terraform could never make the two agree.\n\n"+
+				"If you wrote this value, fix it: set %[1]s = %[3]q. "+
+				"If it was copied from Preo (terraform plan -generate-config-out copies what Preo holds, and Preo may hold values from before it stripped them), "+
+				"drop the %[1]s argument to leave the value as Preo has it, or set the value without the whitespace to correct it in Preo.",
+				attribute, value, trimmed))
+	},
 }
 
 // isPythonSpace is what Python's str.isspace accepts: Unicode whitespace and
