@@ -14,10 +14,6 @@ import (
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
 
-// writableAttributes are the API fields a PATCH sends; their validation
-// errors belong to the resource attributes of the same names.
-var writableAttributes = map[string]bool{"email": true, "phone_number": true, "first_name": true, "last_name": true}
-
 // addAPIError turns a client error into diagnostics: field errors from a 400
 // land on their attributes with the API's own words, everything else becomes
 // one error that says what was attempted, what came back and what to do.
@@ -27,7 +23,7 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 		placedAll := apiErr.Detail == ""
 		for _, field := range slices.Sorted(maps.Keys(apiErr.FieldErrors)) {
 			messages := apiErr.FieldErrors[field]
-			if !writableAttributes[field] {
+			if !isWritable(field) {
 				placedAll = false
 				continue
 			}
