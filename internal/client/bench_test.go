@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/preo/terraform-provider-preo/internal/client"
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
@@ -124,4 +126,49 @@ func measurePeak(b *testing.B, f func()) {
 		peak = max(peak, highest.Load()-min(base, highest.Load()))
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
+
+// BenchmarkRateLimitedRefresh reads 300 users, as refreshing 300 preo_user
+// resources does (ten at a time, Terraform's default parallelism), from an
+// API that allows 10 requests per second, with the provider's default
+// settings. It reports the wall time as a multiple of the ideal (300
+// requests at 10 per second: 30 s) and the 429 answers received; every run
+// must succeed.
+func BenchmarkRateLimitedRefresh(b *testing.B) {
+	const count, perSecond, parallelism = 300, 10, 10
+	users := emulator.GenerateUsers(count)
+	ideal := time.Duration(count / perSecond * float64(time.Second))
+	var runs, throttled int
+	var ratios float64
+	for b.Loop() {
+		srv := emulator.NewTestServer(b, emulator.Options{RateLimit: perSecond}, users...)
+		c, err := client.New(client.Config{BaseURL: srv.URL, Token: srv.Token, MaxRetries: client.DefaultMaxRetries})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if err := readAll(c, users, parallelism); err != nil {
+			b.Fatal(err)
+		}
+		elapsed := time.Since(start)
+		runs++
+		ratios += elapsed.Seconds() / ideal.Seconds()
+		throttled += srv.RateLimited()
+		b.Logf("run %d: %d users in %s, %.2f x ideal (%s), %d answers 429", runs, count, elapsed.Round(time.Millisecond), elapsed.Seconds()/ideal.Seconds(), ideal, srv.RateLimited())
+	}
+	b.ReportMetric(ratios/float64(runs), "x-ideal")
+	b.ReportMetric(float64(throttled)/float64(runs), "429s/op")
+}
+
+// readAll reads every user, parallelism at a time.
+func readAll(c *client.Client, users []emulator.User, parallelism int) error {
+	group, ctx := errgroup.WithContext(context.Background())
+	group.SetLimit(parallelism)
+	for _, u := range users {
+		group.Go(func() error {
+			_, err := c.GetUser(ctx, u.ID)
+			return err
+		})
+	}
+	return group.Wait()
 }

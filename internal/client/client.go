@@ -21,6 +21,7 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // Defaults for settings the caller leaves to the client.
@@ -52,6 +53,9 @@ type Config struct {
 	RequestTimeout        time.Duration
 	MaxRetries            int
 	MaxConcurrentRequests int
+	// MaxRequestsPerSecond caps the request rate; zero means no fixed cap,
+	// only the pacing that follows a 429.
+	MaxRequestsPerSecond float64
 	// UserAgent is the User-Agent header of every request.
 	UserAgent string
 
@@ -73,6 +77,7 @@ type Client struct {
 	userAgent     string
 	maxConcurrent int
 	http          *retryablehttp.Client
+	throttle      *throttle
 
 	// listingAnswers records that the user listing gave a valid page once,
 	// the proof ConfirmNotFound needs before it trusts a 404; listingProbe
@@ -194,23 +199,22 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("%w: MaxConcurrentRequests %d is above %d", ErrInvalidConfig, cfg.MaxConcurrentRequests, MaxMaxConcurrentRequests)
 	}
 
+	th := newThrottle(cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax)
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
 			// The transport bounds each attempt itself, once it holds a slot:
 			// http.Client.Timeout would also count the wait for one.
-			Transport: newTransport(cfg.Token, cfg.MaxConcurrentRequests, cfg.RequestTimeout),
+			Transport: newTransport(cfg.Token, cfg.MaxConcurrentRequests, cfg.RequestTimeout, th),
 			// Redirects would carry the Authorization header to wherever the
 			// server points; Preo does not redirect API calls, so none is followed.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.MaxRetries,
-		CheckRetry:   retryPolicy,
-		Backoff:      backoff,
+		CheckRetry:   th.checkRetry,
+		Backoff:      waitInTransport,
 		ErrorHandler: keepLastResponse,
 	}
-	return &Client{base: base, token: cfg.Token, userAgent: cfg.UserAgent, maxConcurrent: cfg.MaxConcurrentRequests, http: rc}, nil
+	return &Client{base: base, token: cfg.Token, userAgent: cfg.UserAgent, maxConcurrent: cfg.MaxConcurrentRequests, http: rc, throttle: th}, nil
 }
 
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -271,7 +275,7 @@ func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
 type retriesExhausted struct{ attempts int }
 
 func (e *retriesExhausted) Error() string {
-	return "gave up after " + attemptsText(e.attempts)
+	return "gave up after " + countAttempts(e.attempts)
 }
 
 // When reading an answer failed, or the caller gave up, the answer is
@@ -286,14 +290,7 @@ func keepLastResponse(resp *http.Response, err error, attempts int) (*http.Respo
 	if isAnswerError(err) {
 		return nil, err
 	}
-	return nil, fmt.Errorf("gave up after %s: %w", attemptsText(attempts), err)
-}
-
-func attemptsText(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return strconv.Itoa(n) + " attempts"
+	return nil, fmt.Errorf("gave up after %s: %w", countAttempts(attempts), err)
 }
 
 // Bounds on what is read of one answer. A page of users is a few tens of
@@ -309,6 +306,7 @@ const (
 // it arrives, within its attempt, so an attempt that breaks off while the
 // answer is read is retried like one that got no answer.
 func (c *Client) do(ctx context.Context, operation, method string, target *url.URL, body []byte, into any) error {
+	ctx = c.throttle.track(tflog.MaskLogStrings(ctx, c.token), method, target.Redacted())
 	var rawBody any
 	if body != nil {
 		rawBody = body
@@ -360,6 +358,9 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	}
 	apiErr := parseAPIError(resp.StatusCode, resp.Header, payload, c.token)
 	apiErr.Operation, apiErr.Method, apiErr.URL, apiErr.Attempts = operation, method, target.Redacted(), attempts
+	if apiErr.StatusCode == http.StatusTooManyRequests {
+		apiErr.ThrottledRate = c.throttle.rateWhenThrottled()
+	}
 	return apiErr
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -223,28 +224,33 @@ func TestRetriesConnectionErrors(t *testing.T) {
 	}
 }
 
+// A 503 holds only its own request, a 429 every request of the client.
 func TestCancellationStopsRetrying(t *testing.T) {
-	emu := emulator.New(emulator.Options{})
-	emu.Seed(emulator.GenerateUsers(1)...)
-	emu.Fail("", "/v1/user/", 503, "", "30", 5)
-	ctx, cancel := context.WithCancel(context.Background())
-	// Cancel once the first answer, a 503 asking for a 30 s wait, is on its
-	// way. Whether the client is still reading it or already waiting to retry,
-	// it must stop at once and say it was cancelled.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		emu.ServeHTTP(w, r)
-		w.(http.Flusher).Flush()
-		cancel()
-	}))
-	t.Cleanup(srv.Close)
+	for _, status := range []int{503, 429} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			emu := emulator.New(emulator.Options{})
+			emu.Seed(emulator.GenerateUsers(1)...)
+			emu.Fail("", "/v1/user/", status, "", "30", 5)
+			ctx, cancel := context.WithCancel(context.Background())
+			// Cancel once the first answer, asking for a 30 s wait, is on its
+			// way. Whether the client is still reading it or already waiting to
+			// retry, it must stop at once and say it was cancelled.
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				emu.ServeHTTP(w, r)
+				w.(http.Flusher).Flush()
+				cancel()
+			}))
+			t.Cleanup(srv.Close)
 
-	c := newClient(t, srv.URL, "dev-token")
-	_, err := c.GetUser(ctx, "usr_0001")
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if n := len(emu.Requests()); n != 1 {
-		t.Errorf("sent %d requests after cancellation, want 1", n)
+			c := newClient(t, srv.URL, "dev-token")
+			_, err := c.GetUser(ctx, "usr_0001")
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			if n := len(emu.Requests()); n != 1 {
+				t.Errorf("sent %d requests after cancellation, want 1", n)
+			}
+		})
 	}
 }
 

@@ -30,6 +30,9 @@ type APIError struct {
 	Method    string
 	URL       string
 	Attempts  int // how many times the request was sent, retries included
+	// ThrottledRate, for a 429, is the rate in requests per second that the
+	// client sent at when Preo last throttled it.
+	ThrottledRate float64
 
 	StatusCode int
 	// Detail is DRF's {"detail": "..."} message.
@@ -59,7 +62,7 @@ func (e *APIError) Error() string {
 	}
 	fmt.Fprintf(&b, "returned %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %s", attemptsText(e.Attempts))
+		fmt.Fprintf(&b, " after %s", countAttempts(e.Attempts))
 	}
 	if e.Location != "" {
 		fmt.Fprintf(&b, ", a redirect to %s that was not followed", e.Location)

@@ -146,14 +146,6 @@ func TestParseAPIErrorRedactsTheToken(t *testing.T) {
 	}
 }
 
-func TestAttemptsText(t *testing.T) {
-	for n, want := range map[int]string{1: "1 attempt", 2: "2 attempts", 21: "21 attempts"} {
-		if got := attemptsText(n); got != want {
-			t.Errorf("attemptsText(%d) = %q", n, got)
-		}
-	}
-}
-
 // FuzzCheckNextLink: a link is accepted only when it is exactly page 2 of
 // the listing, under the API path of the base URL.
 func FuzzCheckNextLink(f *testing.F) {

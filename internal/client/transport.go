@@ -21,19 +21,20 @@ const maxLoggedBody = 64 << 10
 // keeps the token out of those logs. It sits below the retry loop, so each
 // retry is logged and counted on its own.
 type transport struct {
-	next    http.RoundTripper
-	token   string
-	slots   chan struct{}
-	timeout time.Duration
+	next     http.RoundTripper
+	token    string
+	slots    chan struct{}
+	timeout  time.Duration
+	throttle *throttle
 }
 
-func newTransport(token string, maxConcurrent int, timeout time.Duration) *transport {
+func newTransport(token string, maxConcurrent int, timeout time.Duration, th *throttle) *transport {
 	base := cleanhttp.DefaultPooledTransport()
 	// Go keeps two idle connections per host by default; a parallel
 	// run would then open and close connections all the time.
 	base.MaxIdleConnsPerHost = maxConcurrent
 	base.MaxConnsPerHost = maxConcurrent
-	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent), timeout: timeout}
+	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent), timeout: timeout, throttle: th}
 }
 
 // TimeoutError is an attempt that got no complete answer within
@@ -51,6 +52,10 @@ func (e *TimeoutError) Unwrap() error { return e.Err }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := tflog.MaskLogStrings(req.Context(), t.token)
+	// A retry waits out its back-off before it queues for a slot.
+	if err := t.throttle.beginAttempt(ctx); err != nil {
+		return nil, err
+	}
 
 	select {
 	case t.slots <- struct{}{}:
@@ -58,19 +63,28 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, ctx.Err()
 	}
 
-	// The attempt's time starts now that it holds a slot. Slot and time are
-	// both kept until the answer's body is closed, so the cap counts the
-	// whole exchange and the timeout covers reading the answer, which is
-	// decoded as it arrives instead of being copied in memory first.
+	releaseSlot := sync.OnceFunc(func() { <-t.slots })
+
+	// The throttle decides when the request goes, and sends it again when a
+	// 429 for it belongs to a wait that every request already shares.
+	resp, err := t.throttle.roundTrip(ctx, req, func(req *http.Request) (*http.Response, error) { return t.send(ctx, req) })
+	if err != nil {
+		releaseSlot()
+		return nil, err
+	}
+	// The slot is kept until the answer's body is closed, so that the cap
+	// counts the whole exchange, reading the answer included.
+	resp.Body = &onClose{ReadCloser: resp.Body, release: releaseSlot}
+	return resp, nil
+}
+
+// send makes one exchange with the API. Its time starts once the request
+// holds a slot and the throttle let it go, and lasts until the answer's body
+// is closed: the answer is decoded as it arrives instead of being copied in
+// memory first, and the timeout covers reading it.
+func (t *transport) send(ctx context.Context, req *http.Request) (*http.Response, error) {
 	callerCtx := req.Context()
 	attemptCtx, cancel := context.WithTimeout(callerCtx, t.timeout)
-	var once sync.Once
-	release := func() {
-		once.Do(func() {
-			cancel()
-			<-t.slots
-		})
-	}
 	req = req.WithContext(attemptCtx)
 
 	fields := map[string]any{"method": req.Method, "url": req.URL.Redacted()}
@@ -86,14 +100,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	fields["duration_ms"] = time.Since(start).Milliseconds()
 	if err != nil {
-		release()
+		cancel()
 		fields["error"] = err.Error()
 		tflog.Debug(ctx, "Request to Preo failed", fields)
 		return nil, t.explainTimeout(callerCtx, attemptCtx, err)
 	}
 	fields["status"] = resp.StatusCode
 	tflog.Debug(ctx, "Received response from Preo", fields)
-	resp.Body = &answerBody{body: resp.Body, ctx: ctx, start: start, release: release,
+	resp.Body = &answerBody{body: resp.Body, ctx: ctx, start: start, release: cancel,
 		explain: func(err error) error { return t.explainTimeout(callerCtx, attemptCtx, err) }}
 	return resp, nil
 }
@@ -108,7 +122,7 @@ func (t *transport) explainTimeout(callerCtx, attemptCtx context.Context, err er
 }
 
 // answerBody is an answer being read within its attempt: it keeps the start
-// of the body for the TRACE log and gives the slot back when closed.
+// of the body for the TRACE log and ends the attempt when closed.
 type answerBody struct {
 	body    io.ReadCloser
 	ctx     context.Context
@@ -139,5 +153,17 @@ func (b *answerBody) Close() error {
 		"bytes_read":  b.total,
 		"duration_ms": time.Since(b.start).Milliseconds(),
 	})
+	return err
+}
+
+// onClose calls release once the body is closed.
+type onClose struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *onClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
 	return err
 }

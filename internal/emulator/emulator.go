@@ -92,7 +92,8 @@ type Server struct {
 	tokens   float64
 	refilled time.Time
 
-	conns atomic.Int64
+	conns       atomic.Int64
+	rateLimited atomic.Int64
 }
 
 // New returns an emulator with an empty store. It panics if LinkBaseURL is set but is not an
@@ -124,6 +125,10 @@ func (s *Server) ConnState(_ net.Conn, st http.ConnState) {
 
 // Connections returns how many connections have been opened so far.
 func (s *Server) Connections() int { return int(s.conns.Load()) }
+
+// RateLimited returns how many requests the rate limit (Options.RateLimit) has answered with 429
+// so far. Failures injected with Fail are not counted.
+func (s *Server) RateLimited() int { return int(s.rateLimited.Load()) }
 
 // Seed adds users, replacing any with the same ID. Timestamps are kept as the API's database
 // keeps them: in UTC, to the microsecond.

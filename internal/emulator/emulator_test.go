@@ -906,6 +906,9 @@ func TestRateLimit(t *testing.T) {
 			if res := serve(s, "GET", "/_emulator/users", ""); res.code != 200 {
 				t.Errorf("control path throttled: %d", res.code)
 			}
+			if n := s.RateLimited(); n != 1 {
+				t.Errorf("RateLimited() = %d after one throttled request", n)
+			}
 		})
 	}
 	t.Run("refills", func(t *testing.T) {

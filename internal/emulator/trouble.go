@@ -81,6 +81,7 @@ func (s *Server) throttle(now time.Time) (wait time.Duration, ok bool) {
 		s.tokens--
 		return 0, true
 	}
+	s.rateLimited.Add(1)
 	return time.Duration((1 - s.tokens) / rate * float64(time.Second)), false
 }
 

@@ -14,10 +14,6 @@ import (
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
 
-// writableAttributes are the API fields a PATCH sends; their validation
-// errors belong to the resource attributes of the same names.
-var writableAttributes = map[string]bool{"email": true, "phone_number": true, "first_name": true, "last_name": true}
-
 // addAPIError turns a client error into diagnostics: field errors from a 400
 // land on their attributes with the API's own words, everything else becomes
 // one error that says what was attempted, what came back and what to do.
@@ -36,7 +32,7 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 		placedAll := apiErr.Detail == ""
 		for _, field := range slices.Sorted(maps.Keys(apiErr.FieldErrors)) {
 			messages := apiErr.FieldErrors[field]
-			if !writableAttributes[field] {
+			if !isWritable(field) {
 				placedAll = false
 				continue
 			}
@@ -98,10 +94,21 @@ func nextStep(err error) string {
 	case apiErr.StatusCode == http.StatusNotFound:
 		return "Check that the id is right and that the token can see this user."
 	case apiErr.StatusCode == http.StatusTooManyRequests:
-		return "Preo is rate limiting this token. Wait and try again, or lower max_concurrent_requests or raise max_retries."
+		return rateLimitAdvice(apiErr.ThrottledRate)
 	case apiErr.StatusCode >= 500:
 		return "Preo had a server error. Try again later; raising max_retries makes the provider wait it out longer."
 	default:
 		return "Check the configuration against the message above and try again."
 	}
+}
+
+// rateLimitAdvice points at the setting that keeps requests under Preo's
+// rate limit, with the rate that Preo throttled.
+func rateLimitAdvice(throttledRate float64) string {
+	observed := ""
+	if throttledRate > 0 {
+		observed = fmt.Sprintf(" Preo throttled this provider while it sent about %.1f requests per second.", throttledRate)
+	}
+	return "Preo is rate limiting this token." + observed + " Set max_requests_per_second (or " + envMaxRequestsPerSecond +
+		") to the rate Preo allows this token, so that the provider spaces its requests out instead of having them refused, or raise max_retries to wait longer."
 }

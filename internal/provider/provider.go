@@ -34,6 +34,7 @@ const (
 	envRequestTimeout        = "PREO_REQUEST_TIMEOUT"
 	envMaxRetries            = "PREO_MAX_RETRIES"
 	envMaxConcurrentRequests = "PREO_MAX_CONCURRENT_REQUESTS"
+	envMaxRequestsPerSecond  = "PREO_MAX_REQUESTS_PER_SECOND"
 )
 
 type preoProvider struct {
@@ -43,13 +44,14 @@ type preoProvider struct {
 	getenv func(string) string
 }
 
-// The whole numbers are types.Number: see wholeNumberRange.
+// The numbers are types.Number: see numberRange.
 type preoProviderModel struct {
 	APIToken              types.String `tfsdk:"api_token"`
 	BaseURL               types.String `tfsdk:"base_url"`
 	RequestTimeout        types.String `tfsdk:"request_timeout"`
 	MaxRetries            types.Number `tfsdk:"max_retries"`
 	MaxConcurrentRequests types.Number `tfsdk:"max_concurrent_requests"`
+	MaxRequestsPerSecond  types.Number `tfsdk:"max_requests_per_second"`
 }
 
 // New returns the provider factory that main serves.
@@ -65,8 +67,12 @@ func (p *preoProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 }
 
 var (
-	maxRetriesRange            = wholeNumberRange{minimum: 0, maximum: client.MaxMaxRetries}
-	maxConcurrentRequestsRange = wholeNumberRange{minimum: 1, maximum: client.MaxMaxConcurrentRequests}
+	maxRetriesRange            = numberRange{minimum: 0, maximum: client.MaxMaxRetries}
+	maxConcurrentRequestsRange = numberRange{minimum: 1, maximum: client.MaxMaxConcurrentRequests}
+	// max_requests_per_second goes from 36 requests an hour, the slowest
+	// quota worth pacing to, to far beyond what max_concurrent_requests lets
+	// through at the API's usual latency.
+	maxRequestsPerSecondRange = numberRange{minimum: 0.01, maximum: 1000, fractions: true}
 )
 
 func (p *preoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
@@ -93,7 +99,7 @@ func (p *preoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional: true,
 				Description: "How long one HTTP attempt may take, as a Go duration such as `\"30s\"` or `\"2m\"`, at most `" +
 					durationText(client.MaxRequestTimeout) + "`. " + defaults(envRequestTimeout, durationText(client.DefaultRequestTimeout)),
-				Validators: []validator.String{requestTimeoutValidator{}},
+				Validators: []validator.String{requestTimeout},
 			},
 			"max_retries": schema.NumberAttribute{
 				Optional: true,
@@ -108,6 +114,14 @@ func (p *preoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"a whole number " + maxConcurrentRequestsRange.String() + ". " +
 					defaults(envMaxConcurrentRequests, strconv.Itoa(client.DefaultMaxConcurrentRequests)),
 				Validators: []validator.Number{maxConcurrentRequestsRange},
+			},
+			"max_requests_per_second": schema.NumberAttribute{
+				Optional: true,
+				Description: "The most requests per second this provider sends, shared by every resource and data source, " +
+					"for a token whose rate limit you know: set at or below it, Preo never has to answer HTTP 429. " +
+					"A number " + maxRequestsPerSecondRange.String() + "; fractions such as `0.5` are allowed. " +
+					"Defaults to the `" + envMaxRequestsPerSecond + "` environment variable, then no fixed limit: the provider then slows down by itself after an HTTP 429.",
+				Validators: []validator.Number{maxRequestsPerSecondRange},
 			},
 		},
 	}
@@ -136,6 +150,7 @@ func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"request_timeout":         settings.RequestTimeout.String(),
 		"max_retries":             settings.MaxRetries,
 		"max_concurrent_requests": settings.MaxConcurrentRequests,
+		"max_requests_per_second": settings.MaxRequestsPerSecond,
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
@@ -193,10 +208,13 @@ func (p *preoProvider) resolveSettings(config preoProviderModel, diags *diag.Dia
 	}
 
 	if n, ok := p.numberSetting(config.MaxRetries, "max_retries", envMaxRetries, maxRetriesRange, diags); ok {
-		settings.MaxRetries = n
+		settings.MaxRetries = int(n)
 	}
 	if n, ok := p.numberSetting(config.MaxConcurrentRequests, "max_concurrent_requests", envMaxConcurrentRequests, maxConcurrentRequestsRange, diags); ok {
-		settings.MaxConcurrentRequests = n
+		settings.MaxConcurrentRequests = int(n)
+	}
+	if n, ok := p.numberSetting(config.MaxRequestsPerSecond, "max_requests_per_second", envMaxRequestsPerSecond, maxRequestsPerSecondRange, diags); ok {
+		settings.MaxRequestsPerSecond = n
 	}
 	return settings
 }
@@ -240,9 +258,9 @@ func (p *preoProvider) stringSetting(value types.String, attribute, env string, 
 	return "", "", false
 }
 
-// numberSetting returns the configured number, else the environment's, as
-// an int within bounds; ok is false when neither sets a usable one.
-func (p *preoProvider) numberSetting(value types.Number, attribute, env string, bounds wholeNumberRange, diags *diag.Diagnostics) (int, bool) {
+// numberSetting returns the configured number, else the environment's,
+// within bounds; ok is false when neither sets a usable one.
+func (p *preoProvider) numberSetting(value types.Number, attribute, env string, bounds numberRange, diags *diag.Diagnostics) (float64, bool) {
 	if value.IsUnknown() {
 		addUnknownSettingError(diags, attribute, env)
 		return 0, false
@@ -250,7 +268,7 @@ func (p *preoProvider) numberSetting(value types.Number, attribute, env string, 
 	if !value.IsNull() {
 		n, err := bounds.check(value.ValueBigFloat())
 		if err != nil {
-			diags.AddAttributeError(path.Root(attribute), "Invalid Whole Number", fmt.Sprintf("%s %s.", attribute, err))
+			diags.AddAttributeError(path.Root(attribute), bounds.summary(), fmt.Sprintf("%s %s.", attribute, err))
 		}
 		return n, err == nil
 	}
@@ -265,7 +283,7 @@ func (p *preoProvider) numberSetting(value types.Number, attribute, env string, 
 	n, err := bounds.check(number)
 	if err != nil {
 		diags.AddAttributeError(path.Root(attribute), "Invalid "+env+" Value",
-			fmt.Sprintf("The %s environment variable is %q, which is not a whole number %s. Fix the variable or set %s in the provider block.", env, raw, bounds, attribute))
+			fmt.Sprintf("The %s environment variable is %q, which is not %s %s. Fix the variable or set %s in the provider block.", env, raw, bounds.kind(), bounds, attribute))
 		return 0, false
 	}
 	return n, true

@@ -96,6 +96,26 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 			env:  map[string]string{envAPIToken: " \n"},
 			want: errorMatching(`Empty Preo API Token`, `PREO_API_TOKEN environment variable`),
 		},
+		"zero request rate": {
+			provider: `api_token = "t"` + "\n" + `max_requests_per_second = 0`,
+			want:     errorMatching(`Invalid Number`, `max_requests_per_second = 0`, `max_requests_per_second is 0, which is not a number between 0.01 and 1000`),
+		},
+		"request rate above the bound": {
+			provider: `api_token = "t"` + "\n" + `max_requests_per_second = 5000`,
+			want:     errorMatching(`max_requests_per_second = 5000`, `not a number between 0.01 and 1000`),
+		},
+		"request rate beyond any float": {
+			provider: `api_token = "t"` + "\n" + `max_requests_per_second = 1e400`,
+			want:     errorMatching(`max_requests_per_second = 1e400`, `not a number between 0.01 and 1000`),
+		},
+		"bad request rate from environment": {
+			env:  map[string]string{envAPIToken: "t", envMaxRequestsPerSecond: "fast"},
+			want: errorMatching(`Invalid PREO_MAX_REQUESTS_PER_SECOND Value`, `"fast"`, `between 0.01 and 1000`),
+		},
+		"negative request rate from environment": {
+			env:  map[string]string{envAPIToken: "t", envMaxRequestsPerSecond: "-2"},
+			want: errorMatching(`Invalid PREO_MAX_REQUESTS_PER_SECOND Value`, `"-2"`),
+		},
 		"bad duration from environment": {
 			env:  map[string]string{envAPIToken: "t", envRequestTimeout: "forever"},
 			want: errorMatching(`Invalid Request Timeout`, `PREO_REQUEST_TIMEOUT environment variable`),
@@ -167,6 +187,7 @@ func TestAccProvider_environment(t *testing.T) {
 			envRequestTimeout:        "5s",
 			envMaxRetries:            "2",
 			envMaxConcurrentRequests: "3",
+			envMaxRequestsPerSecond:  "2.5",
 		}),
 		Steps: []resource.TestStep{{
 			Config: `provider "preo" {}` + readAda,

@@ -23,7 +23,7 @@ var (
 
 // maxResultsRange bounds max_results: more than one listing reads would
 // fail anyway.
-var maxResultsRange = wholeNumberRange{minimum: 1, maximum: client.MaxListingUsers}
+var maxResultsRange = numberRange{minimum: 1, maximum: client.MaxListingUsers}
 
 // orderingFields are the fields the API can order users by.
 var orderingFields = []string{"email", "phone_number", "date_joined", "last_seen"}
@@ -134,7 +134,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			resp.Diagnostics.AddAttributeError(path.Root("max_results"), "Invalid Whole Number", "max_results "+err.Error()+".")
 			return
 		}
-		query.MaxResults = n
+		query.MaxResults = int(n)
 	}
 	for _, field := range state.Ordering {
 		query.Ordering = append(query.Ordering, field.ValueString())
@@ -154,48 +154,4 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	state.TotalCount = types.Int64Value(int64(list.Count))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// orderingFieldsOnce rejects an ordering that names a field twice, such as
-// ["email", "-email"]: the API would silently use only the first.
-type orderingFieldsOnce struct{}
-
-func (orderingFieldsOnce) Description(context.Context) string {
-	return "each field may appear at most once, with or without a leading -"
-}
-
-func (v orderingFieldsOnce) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (orderingFieldsOnce) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	var values []types.String
-	resp.Diagnostics.Append(req.ConfigValue.ElementsAs(ctx, &values, false)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if field, ok := repeatedOrderingField(values); ok {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Ordering",
-			fmt.Sprintf("The field %q appears more than once in ordering. Name each field once, with a leading - for descending order.", field))
-	}
-}
-
-// repeatedOrderingField returns the first field named twice; unknown
-// elements cannot repeat anything yet and are skipped.
-func repeatedOrderingField(values []types.String) (string, bool) {
-	seen := map[string]bool{}
-	for _, value := range values {
-		if !known(value) {
-			continue
-		}
-		field := strings.TrimPrefix(value.ValueString(), "-")
-		if seen[field] {
-			return field, true
-		}
-		seen[field] = true
-	}
-	return "", false
 }
