@@ -2,6 +2,12 @@ package client_test
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"runtime/metrics"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,6 +60,72 @@ func BenchmarkListUsers(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkPeakMemory reports the peak heap a client needs (peak-heap-MiB,
+// above what was live before) for a 200 MB answer, which it refuses once it
+// has read the limit, and for a listing of 20,000 users in pages of 20.
+func BenchmarkPeakMemory(b *testing.B) {
+	b.Run("200MB-answer", func(b *testing.B) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeHugeUser(w, 200)
+		}))
+		b.Cleanup(srv.Close)
+		c := newClient(b, srv.URL, "tok")
+		measurePeak(b, func() {
+			if _, err := c.GetUser(context.Background(), "usr_1"); !errors.Is(err, client.ErrAnswerTooLarge) {
+				b.Fatalf("err = %v", err)
+			}
+		})
+	})
+	b.Run("20000-user-listing", func(b *testing.B) {
+		srv := emulator.NewTestServer(b, emulator.Options{PageSize: 20}, emulator.GenerateUsers(20_000)...)
+		c := newClient(b, srv.URL, srv.Token)
+		measurePeak(b, func() {
+			list, err := c.ListUsers(context.Background(), client.ListUsersQuery{})
+			if err != nil || len(list.Users) != 20_000 {
+				b.Fatalf("listed %v: %v", list, err)
+			}
+		})
+	})
+}
+
+// measurePeak runs f b.N times while sampling the heap, and reports the
+// highest heap seen above the heap live before each run.
+func measurePeak(b *testing.B, f func()) {
+	b.ReportAllocs()
+	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 {
+		metrics.Read(heap)
+		return heap[0].Value.Uint64()
+	}
+	var peak uint64
+	for b.Loop() {
+		runtime.GC()
+		base := read()
+		var highest atomic.Uint64
+		done := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			for {
+				if now := read(); now > highest.Load() {
+					highest.Store(now)
+				}
+				select {
+				case <-done:
+					return
+				default:
+					runtime.Gosched()
+				}
+			}
+		}()
+		f()
+		close(done)
+		<-sampled
+		peak = max(peak, highest.Load()-min(base, highest.Load()))
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 }
 
 // BenchmarkRateLimitedRefresh reads 300 users, as refreshing 300 preo_user

@@ -247,6 +247,7 @@ func (th *throttle) roundTrip(ctx context.Context, req *http.Request, send func(
 				st, w.throttledRate, hold, w.pace))
 			return resp, nil
 		}
+		_ = resp.Body.Close()
 		again := req.Clone(req.Context())
 		if req.GetBody != nil {
 			if again.Body, err = req.GetBody(); err != nil {

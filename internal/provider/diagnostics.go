@@ -18,6 +18,15 @@ import (
 // land on their attributes with the API's own words, everything else becomes
 // one error that says what was attempted, what came back and what to do.
 func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	var stored *client.StoredValueError
+	if errors.As(err, &stored) {
+		for _, d := range stored.Differences {
+			diags.AddAttributeError(path.Root(d.Field), summary,
+				fmt.Sprintf("Preo accepted the change to %s but answered that it stored %s, not %q as sent, so the answer was not saved in state. "+
+					"Set %s to the value Preo keeps, or ask Preo support why it changes this one.", d.Field, storedText(d.Stored), d.Sent, d.Field))
+		}
+		return
+	}
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.FieldErrors) > 0 {
 		placedAll := apiErr.Detail == ""
@@ -37,25 +46,49 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	diags.AddError(summary, err.Error()+"\n\n"+nextStep(err))
 }
 
+func storedText(value *string) string {
+	if value == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%q", *value)
+}
+
 // nextStep says what the user can do about an error.
 func nextStep(err error) string {
 	var apiErr *client.APIError
 	var lookupErr *emailLookupError
+	var timeout *client.TimeoutError
 	switch {
 	case errors.As(err, &lookupErr):
 		return "Check the email address, or name the user by its id instead."
+	case errors.Is(err, client.ErrUnconfirmedNotFound):
+		return "Terraform keeps the user in state rather than forget it on an answer that may not be Preo's. " +
+			"Check that base_url is the Preo API root and that no proxy in front of Preo answers in its place, then refresh again."
+	case errors.Is(err, client.ErrListingTooLarge):
+		return fmt.Sprintf("One listing reads at most %d users on %d pages. Set max_results, or narrow the listing with edition_id, organization_id or search.",
+			client.MaxListingUsers, client.MaxListingPages)
 	case errors.Is(err, client.ErrForeignNextLink):
-		return "The provider does not send the API token to another host. Check that base_url is the address Preo itself uses in its links."
+		return "The provider does not send the API token outside the Preo API. Check that base_url is the address Preo itself uses in its links."
 	case errors.Is(err, client.ErrNextLinkLoop), errors.Is(err, client.ErrInconsistentListing):
 		return "The API's pages did not add up, usually because users changed during the listing. Run the command again; if it keeps happening, contact Preo support."
+	case errors.Is(err, client.ErrAnswerTooLarge):
+		return "Preo's answers are far smaller, so this one is not from Preo's API. Check that base_url is the Preo API root and what answers at that address."
+	case errors.Is(err, client.ErrInvalidAnswer):
+		return "Nothing from this answer was used. Check that base_url is the Preo API root and that no proxy in front of Preo changes its answers; " +
+			"if it keeps happening, contact Preo support."
+	case errors.As(err, &timeout):
+		return fmt.Sprintf("Each attempt may take request_timeout (%s). Raise request_timeout or max_retries if Preo is slow, or check base_url and the network.",
+			durationText(timeout.Timeout))
 	case !errors.As(err, &apiErr):
 		return "Check the provider settings and try again."
 	}
 	switch {
 	case apiErr.StatusCode == 0:
 		return "Preo could not be reached. Check base_url and the network, or raise request_timeout or max_retries, then try again."
+	case apiErr.StatusCode >= 300 && apiErr.StatusCode < 400:
+		return "Preo's API does not redirect, so base_url probably names another address than the API's. Check base_url; redirects are not followed, since the request carries the API token."
 	case apiErr.StatusCode == http.StatusUnauthorized:
-		return "Preo did not accept the API token. Check api_token or the " + client.EnvAPIToken + " environment variable."
+		return "Preo did not accept the API token. Check api_token or the " + envAPIToken + " environment variable."
 	case apiErr.StatusCode == http.StatusForbidden:
 		return "The API token is valid but may not do this. Use a token with access to these users."
 	case apiErr.StatusCode == http.StatusNotFound:
@@ -76,6 +109,6 @@ func rateLimitAdvice(throttledRate float64) string {
 	if throttledRate > 0 {
 		observed = fmt.Sprintf(" Preo throttled this provider while it sent about %.1f requests per second.", throttledRate)
 	}
-	return "Preo is rate limiting this token." + observed + " Set max_requests_per_second (or " + client.EnvMaxRequestsPerSecond +
+	return "Preo is rate limiting this token." + observed + " Set max_requests_per_second (or " + envMaxRequestsPerSecond +
 		") to the rate Preo allows this token, so that the provider spaces its requests out instead of having them refused, or raise max_retries to wait longer."
 }

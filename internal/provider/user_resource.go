@@ -106,15 +106,18 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 
 	user, err := r.client.GetUser(ctx, state.ID.ValueString())
+	// Forgetting the user needs proof that it is gone, not just any 404.
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Preo User No Longer Exists",
-			fmt.Sprintf("The Preo user %q (%s) was not found in Preo, so Terraform has stopped managing it. "+
-				"To manage it again, restore the user in Preo and import it; otherwise set id to adopt another user, or remove the resource block. "+
-				"Until then, plans for a block that names this user by id, or has no id at all (as -generate-config-out writes it), fail: "+
-				"Preo's API cannot create users.",
-				state.ID.ValueString(), state.Email.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
+		if err = r.client.ConfirmNotFound(ctx, err); err == nil {
+			resp.Diagnostics.AddWarning("Preo User No Longer Exists",
+				fmt.Sprintf("The Preo user %q (%s) was not found in Preo, so Terraform has stopped managing it. "+
+					"To manage it again, restore the user in Preo and import it; otherwise set id to adopt another user, or remove the resource block. "+
+					"Until then, plans for a block that names this user by id, or has no id at all (as -generate-config-out writes it), fail: "+
+					"Preo's API cannot create users.",
+					state.ID.ValueString(), state.Email.ValueString()))
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
@@ -147,6 +150,11 @@ func (r *userResource) Delete(context.Context, resource.DeleteRequest, *resource
 // ImportState takes a user id, or an email address (anything with an "@"),
 // which must match exactly one user.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && (req.Identity == nil || req.Identity.Raw.IsNull()) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Missing Import ID",
+			"The import ID is empty. Give the id of the Preo user to import, such as usr_123, or its email address.")
+		return
+	}
 	if !strings.Contains(req.ID, "@") {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 		return

@@ -2,13 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -19,6 +20,10 @@ var (
 	_ datasource.DataSource              = (*usersDataSource)(nil)
 	_ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
 )
+
+// maxResultsRange bounds max_results: more than one listing reads would
+// fail anyway.
+var maxResultsRange = numberRange{minimum: 1, maximum: client.MaxListingUsers}
 
 // orderingFields are the fields the API can order users by.
 var orderingFields = []string{"email", "phone_number", "date_joined", "last_seen"}
@@ -33,7 +38,7 @@ type usersDataSourceModel struct {
 	OrganizationID types.String   `tfsdk:"organization_id"`
 	Search         types.String   `tfsdk:"search"`
 	Ordering       []types.String `tfsdk:"ordering"`
-	MaxResults     types.Int64    `tfsdk:"max_results"`
+	MaxResults     types.Number   `tfsdk:"max_results"`
 	Users          []userModel    `tfsdk:"users"`
 	IDs            []types.String `tfsdk:"ids"`
 	TotalCount     types.Int64    `tfsdk:"total_count"`
@@ -82,10 +87,12 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 					orderingFieldsOnce{},
 				},
 			},
-			"max_results": schema.Int64Attribute{
-				Optional:    true,
-				Description: "Stop after this many users; only the pages needed for them are fetched. Defaults to all users.",
-				Validators:  []validator.Int64{int64validator.AtLeast(1)},
+			"max_results": schema.NumberAttribute{
+				Optional: true,
+				Description: "Stop after this many users, a whole number " + maxResultsRange.String() + "; only the pages needed for them are fetched. " +
+					fmt.Sprintf("Defaults to all users. One listing reads at most %d users on %d pages; ", client.MaxListingUsers, client.MaxListingPages) +
+					"beyond that, the read fails and asks for `max_results` or narrower filters.",
+				Validators: []validator.Number{maxResultsRange},
 			},
 			"users": schema.ListNestedAttribute{
 				Computed:     true,
@@ -120,7 +127,14 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		EditionID:      state.EditionID.ValueString(),
 		OrganizationID: state.OrganizationID.ValueString(),
 		Search:         state.Search.ValueString(),
-		MaxResults:     int(state.MaxResults.ValueInt64()),
+	}
+	if !state.MaxResults.IsNull() {
+		n, err := maxResultsRange.check(state.MaxResults.ValueBigFloat())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("max_results"), "Invalid Whole Number", "max_results "+err.Error()+".")
+			return
+		}
+		query.MaxResults = int(n)
 	}
 	for _, field := range state.Ordering {
 		query.Ordering = append(query.Ordering, field.ValueString())

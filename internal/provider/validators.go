@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,18 +14,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/preo/terraform-provider-preo/internal/client"
 	"github.com/preo/terraform-provider-preo/internal/django"
 )
 
 // emailValidators are the plan-time checks of an email address: Preo's own
 // rules, so that a plan accepts exactly what the apply will.
 func emailValidators() []validator.String {
-	return []validator.String{notPadded, preoEmail, stringvalidator.UTF8LengthAtMost(254)}
+	return []validator.String{validUTF8, notPadded, preoEmail, stringvalidator.UTF8LengthAtMost(254)}
 }
 
 // textValidators are the plan-time checks of the other writable attributes.
 func textValidators(maxLength int) []validator.String {
-	return []validator.String{notPadded, stringvalidator.UTF8LengthAtMost(maxLength)}
+	return []validator.String{validUTF8, notPadded, stringvalidator.UTF8LengthAtMost(maxLength)}
 }
 
 // stringCheck is a plan-time check of a known string value.
@@ -53,6 +56,20 @@ var preoEmail = stringCheck{
 			diags.AddAttributeError(attribute, "Invalid Email Address",
 				fmt.Sprintf("%s is %q, which Preo would refuse as an email address: %s. Preo checks addresses with Django's EmailValidator; "+
 					"use an address of the form name@example.com (ada@localhost and addresses with an IP in brackets also pass).", attribute, value, err))
+		}
+	},
+}
+
+// validUTF8 refuses a value that is not UTF-8 text, such as bytes read in
+// another encoding: JSON would carry each invalid byte to Preo as U+FFFD, so
+// the stored value would never match and every apply would fail.
+var validUTF8 = stringCheck{
+	description: "must be valid UTF-8 text",
+	check: func(attribute path.Path, value string, diags *diag.Diagnostics) {
+		if !utf8.ValidString(value) {
+			diags.AddAttributeError(attribute, "Invalid Text Encoding",
+				fmt.Sprintf("%s is %q, which is not valid UTF-8 text. Preo would store each invalid byte as U+FFFD, so the value would never match; "+
+					"convert it to UTF-8, for example where the variable that holds it is read.", attribute, value))
 		}
 	},
 }
@@ -129,4 +146,75 @@ func repeatedOrderingField(values []types.String) (string, bool) {
 		seen[field] = true
 	}
 	return "", false
+}
+
+// requestTimeout checks request_timeout at plan time.
+var requestTimeout = stringCheck{
+	description: "must be a positive Go duration of at most " + durationText(client.MaxRequestTimeout),
+	check: func(attribute path.Path, value string, diags *diag.Diagnostics) {
+		if _, err := parseRequestTimeout(value); err != nil {
+			diags.AddAttributeError(attribute, "Invalid Request Timeout", fmt.Sprintf("The request timeout %q %s.", value, err))
+		}
+	},
+}
+
+// numberRange accepts numbers from minimum to maximum, whole ones only
+// unless fractions is set. Numbers are Number attributes checked this way,
+// rather than Int64 or Float64 attributes, so that a value such as 1.5 or
+// 1e400 gets a plain message on the attribute instead of a conversion error
+// that blames the provider.
+type numberRange struct {
+	minimum, maximum float64
+	fractions        bool
+}
+
+var _ validator.Number = numberRange{}
+
+func (r numberRange) String() string {
+	if r.fractions {
+		return fmt.Sprintf("between %g and %g", r.minimum, r.maximum)
+	}
+	return fmt.Sprintf("from %g to %g", r.minimum, r.maximum)
+}
+
+func (r numberRange) kind() string {
+	if r.fractions {
+		return "a number"
+	}
+	return "a whole number"
+}
+
+func (r numberRange) summary() string {
+	if r.fractions {
+		return "Invalid Number"
+	}
+	return "Invalid Whole Number"
+}
+
+func (r numberRange) Description(context.Context) string {
+	return "must be " + r.kind() + " " + r.String()
+}
+
+func (r numberRange) MarkdownDescription(ctx context.Context) string { return r.Description(ctx) }
+
+func (r numberRange) ValidateNumber(_ context.Context, req validator.NumberRequest, resp *validator.NumberResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := r.check(req.ConfigValue.ValueBigFloat()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, r.summary(), fmt.Sprintf("%s %s.", req.Path, err))
+	}
+}
+
+// check returns number within the range; its error completes a sentence
+// that starts with the setting's name.
+func (r numberRange) check(number *big.Float) (float64, error) {
+	if number == nil {
+		return 0, fmt.Errorf("is not %s %s", r.kind(), r)
+	}
+	if (!r.fractions && !number.IsInt()) || number.Cmp(big.NewFloat(r.minimum)) < 0 || number.Cmp(big.NewFloat(r.maximum)) > 0 {
+		return 0, fmt.Errorf("is %s, which is not %s %s", number.Text('g', -1), r.kind(), r)
+	}
+	n, _ := number.Float64()
+	return n, nil
 }
