@@ -42,80 +42,109 @@ func main() {
 // errUsage marks a command line the flag package has already complained about.
 var errUsage = errors.New("usage")
 
+// run parses the command line and serves until ctx ends.
 func run(ctx context.Context, args []string, stdout io.Writer) error {
+	cfg, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, stdout)
+}
+
+// config is what the command line asks for.
+type config struct {
+	addr     string
+	seedFile string // read users from this file, if set
+	users    int    // otherwise generate this many, if generate is set
+	generate bool   // otherwise serve the demo users
+	opts     emulator.Options
+}
+
+// parseFlags reads and checks the command line. Errors name the flag at fault; a command line
+// the flag package has already complained about is errUsage, and -h is flag.ErrHelp.
+func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("preo-emulator", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
-	addr := fs.String("addr", "127.0.0.1:8089", "loopback `host:port` to listen on; port 0 picks a free one")
-	token := fs.String("token", "dev-token", "bearer `token` the API accepts")
-	seedFile := fs.String("seed-file", "", "JSON `file` holding an array of users (API fields plus edition_id and organization_id)")
-	users := fs.Int("users", 0, "generate `N` realistic users instead of the demo set")
-	pageSize := fs.Int("page-size", 20, "users per page of GET /v1/user")
-	latency := fs.Duration("latency", 0, "`duration` added to every request, e.g. 150ms")
-	errorRate := fs.Float64("error-rate", 0, "`fraction` of API requests answered 503, 0 to 1")
-	rateLimit := fs.Float64("rate-limit", 0, "API requests per `second` before 429 with Retry-After; 0 is unlimited")
+	cfg := config{opts: emulator.Options{RequestLogLimit: requestLogLimit}}
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8089", "loopback `host:port` to listen on; port 0 picks a free one")
+	fs.StringVar(&cfg.opts.Token, "token", "dev-token", "bearer `token` the API accepts")
+	fs.StringVar(&cfg.seedFile, "seed-file", "", "JSON `file` holding an array of users (API fields plus edition_id and organization_id)")
+	fs.IntVar(&cfg.users, "users", 0, "generate `N` realistic users instead of the demo set")
+	fs.IntVar(&cfg.opts.PageSize, "page-size", 20, "users per page of GET /v1/user")
+	fs.DurationVar(&cfg.opts.Latency, "latency", 0, "`duration` added to every request, e.g. 150ms")
+	fs.Float64Var(&cfg.opts.ErrorRate, "error-rate", 0, "`fraction` of API requests answered 503, 0 to 1")
+	fs.Float64Var(&cfg.opts.RateLimit, "rate-limit", 0, "API requests per `second` before 429 with Retry-After; 0 is unlimited")
+	fs.BoolVar(&cfg.opts.ClearedPhoneAsNull, "cleared-phone-as-null", false, "store and echo a phone_number PATCHed with \"\" as null, not as \"\"")
 	fs.Usage = func() {
 		_, _ = fmt.Fprintf(fs.Output(), "Usage: preo-emulator [flags]\n\nServes an in-memory Preo API for tests and demos.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return config{}, err
 		}
-		return errUsage
+		return config{}, errUsage
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	cfg.generate = set["users"]
 	switch {
 	case fs.NArg() > 0:
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return config{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case set["seed-file"] && cfg.seedFile == "":
+		return config{}, errors.New("-seed-file must name a file")
 	case set["users"] && set["seed-file"]:
-		return errors.New("-users and -seed-file cannot be used together")
-	case *users < 0:
-		return errors.New("-users must not be negative")
-	case *pageSize < 1:
-		return errors.New("-page-size must be at least 1")
-	case *latency < 0:
-		return errors.New("-latency must not be negative")
-	case *errorRate < 0 || *errorRate > 1:
-		return errors.New("-error-rate must be between 0 and 1")
-	case *rateLimit < 0:
-		return errors.New("-rate-limit must not be negative")
-	case *token == "":
-		return errors.New("-token must not be empty")
+		return config{}, errors.New("-users and -seed-file cannot be used together")
+	case cfg.users < 0:
+		return config{}, errors.New("-users must not be negative")
+	case cfg.opts.PageSize < 1:
+		return config{}, errors.New("-page-size must be at least 1")
+	case cfg.opts.Latency < 0:
+		return config{}, errors.New("-latency must not be negative")
+	case cfg.opts.ErrorRate < 0 || cfg.opts.ErrorRate > 1:
+		return config{}, errors.New("-error-rate must be between 0 and 1")
+	case cfg.opts.RateLimit < 0:
+		return config{}, errors.New("-rate-limit must not be negative")
+	case cfg.opts.Token == "":
+		return config{}, errors.New("-token must not be empty")
 	}
-	if err := checkLoopback(*addr); err != nil {
-		return err
+	if err := checkLoopback(cfg.addr); err != nil {
+		return config{}, err
 	}
+	return cfg, nil
+}
 
-	var seed []emulator.User
+// seed returns the users to serve: those of the seed file, generated ones, or the demo set.
+func (cfg config) seed() ([]emulator.User, error) {
 	switch {
-	case set["seed-file"]:
-		f, err := os.Open(*seedFile)
+	case cfg.seedFile != "":
+		f, err := os.Open(cfg.seedFile)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		seed, err = emulator.ReadUsers(f)
+		users, err := emulator.ReadUsers(f)
 		_ = f.Close()
 		if err != nil {
-			return fmt.Errorf("%s: %w", *seedFile, err)
+			return nil, fmt.Errorf("%s: %w", cfg.seedFile, err)
 		}
-	case set["users"]:
-		seed = emulator.GenerateUsers(*users)
-	default:
-		seed = emulator.DemoUsers()
+		return users, nil
+	case cfg.generate:
+		return emulator.GenerateUsers(cfg.users), nil
 	}
+	return emulator.DemoUsers(), nil
+}
 
-	emu := emulator.New(emulator.Options{
-		Token:           *token,
-		PageSize:        *pageSize,
-		Latency:         *latency,
-		ErrorRate:       *errorRate,
-		RateLimit:       *rateLimit,
-		RequestLogLimit: requestLogLimit,
-	})
+// serve seeds an emulator as cfg says, prints its URL on stdout once it listens, and serves
+// until ctx ends.
+func serve(ctx context.Context, cfg config, stdout io.Writer) error {
+	seed, err := cfg.seed()
+	if err != nil {
+		return err
+	}
+	emu := emulator.New(cfg.opts)
 	emu.Seed(seed...)
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
 
 // start runs the command until the test ends and returns the base URL it printed.
@@ -129,6 +131,58 @@ func TestRunSeedFile(t *testing.T) {
 	}
 }
 
+func TestParseFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{
+		"-addr", "[::1]:9000", "-token", "t", "-users", "0", "-page-size", "5", "-latency", "150ms",
+		"-error-rate", "0.25", "-rate-limit", "2.5", "-cleared-phone-as-null",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config{addr: "[::1]:9000", generate: true, opts: emulator.Options{
+		Token: "t", PageSize: 5, Latency: 150 * time.Millisecond, ErrorRate: 0.25, RateLimit: 2.5,
+		ClearedPhoneAsNull: true, RequestLogLimit: requestLogLimit,
+	}}
+	if cfg != want {
+		t.Errorf("got  %+v\nwant %+v", cfg, want)
+	}
+	cfg, err = parseFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = config{addr: "127.0.0.1:8089", opts: emulator.Options{Token: "dev-token", PageSize: 20, RequestLogLimit: requestLogLimit}}
+	if cfg != want {
+		t.Errorf("defaults: got  %+v\nwant %+v", cfg, want)
+	}
+}
+
+func TestRunClearedPhone(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, `"phone_number":""`},
+		{[]string{"-cleared-phone-as-null"}, `"phone_number":null`},
+	} {
+		base, _ := start(t, append([]string{"-addr", "127.0.0.1:0"}, tt.args...)...)
+		req, err := http.NewRequest(http.MethodPatch, base+"/v1/user/usr_0001", strings.NewReader(`{"phone_number":""}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer dev-token")
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(res.Body)
+		_ = res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK || !strings.Contains(string(body), tt.want) {
+			t.Errorf("%v: %d %s %v, want %s", tt.args, res.StatusCode, body, err, tt.want)
+		}
+	}
+}
+
 func TestRunStopsDespiteLatency(t *testing.T) {
 	base, stop := start(t, "-addr", "127.0.0.1:0", "-latency", "1h")
 	go func() {
@@ -168,6 +222,7 @@ func TestRunRefuses(t *testing.T) {
 		{[]string{"-error-rate", "1.5"}, "-error-rate"},
 		{[]string{"-rate-limit", "-2"}, "-rate-limit"},
 		{[]string{"-token", ""}, "-token"},
+		{[]string{"-seed-file", ""}, "-seed-file"},
 		{[]string{"extra"}, "unexpected argument"},
 		{[]string{"-addr", "127.0.0.1:0", "-seed-file", seed}, "unknown field"},
 		{[]string{"-addr", "127.0.0.1:0", "-seed-file", filepath.Join(t.TempDir(), "missing.json")}, "no such file"},

@@ -25,4 +25,9 @@ provider "preo" {
   # Requests in flight at once, shared by all resources and data sources.
   # Defaults to PREO_MAX_CONCURRENT_REQUESTS, then 8.
   max_concurrent_requests = 8
+
+  # Requests per second, for a token whose rate limit you know. Defaults to
+  # PREO_MAX_REQUESTS_PER_SECOND, then no fixed limit: the provider then
+  # slows down by itself after a 429.
+  # max_requests_per_second = 10
 }

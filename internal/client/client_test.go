@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,13 +22,13 @@ import (
 
 const userAgent = "terraform-provider-preo/1.2.3 (+https://registry.terraform.io/providers/preo/preo) Terraform/1.5.7"
 
-func newClient(t *testing.T, baseURL, token string, tune ...func(*client.Config)) *client.Client {
+func newClient(t testing.TB, baseURL, token string, tune ...func(*client.Config)) *client.Client {
 	t.Helper()
 	cfg := client.Config{
 		BaseURL:      baseURL,
 		Token:        token,
 		MaxRetries:   3,
-		UserAgent:    client.UserAgent("1.2.3", "1.5.7"),
+		UserAgent:    userAgent,
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 5 * time.Millisecond,
 	}
@@ -45,12 +46,6 @@ func start(t *testing.T, opts emulator.Options, users ...emulator.User) (*emulat
 	t.Helper()
 	srv := emulator.NewTestServer(t, opts, users...)
 	return srv, newClient(t, srv.URL, srv.Token)
-}
-
-func TestUserAgent(t *testing.T) {
-	if got := client.UserAgent("1.2.3", "1.5.7"); got != userAgent {
-		t.Errorf("UserAgent = %q", got)
-	}
 }
 
 func TestGetUser(t *testing.T) {
@@ -118,7 +113,7 @@ func TestUpdateUserSendsOnlySetFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.FirstName != "Grete" || got.PhoneNumber != nil || got.LastName != users[0].LastName {
+	if got.FirstName != "Grete" || got.PhoneNumber == nil || *got.PhoneNumber != "" || got.LastName != users[0].LastName {
 		t.Errorf("UpdateUser returned %+v", got)
 	}
 	r := srv.Requests()[0]
@@ -212,40 +207,50 @@ func TestRetriesConnectionErrors(t *testing.T) {
 	}()
 	t.Cleanup(func() { _ = listener.Close() })
 
-	c := newClient(t, "http://"+listener.Addr().String(), "secret-token", func(cfg *client.Config) { cfg.MaxRetries = 2 })
-	_, err = c.GetUser(context.Background(), "usr_1")
-	if err == nil || !strings.Contains(err.Error(), "gave up after 3 attempts") {
-		t.Fatalf("err = %v", err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if accepted != 3 {
-		t.Errorf("server saw %d connections, want 3", accepted)
+	for retries, want := range map[int]string{0: "gave up after 1 attempt: ", 2: "gave up after 3 attempts: "} {
+		mu.Lock()
+		accepted = 0
+		mu.Unlock()
+		c := newClient(t, "http://"+listener.Addr().String(), "secret-token", func(cfg *client.Config) { cfg.MaxRetries = retries })
+		_, err = c.GetUser(context.Background(), "usr_1")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("max retries %d: err = %v, want %q", retries, err, want)
+		}
+		mu.Lock()
+		if accepted != retries+1 {
+			t.Errorf("max retries %d: server saw %d connections", retries, accepted)
+		}
+		mu.Unlock()
 	}
 }
 
+// A 503 holds only its own request, a 429 every request of the client.
 func TestCancellationStopsRetrying(t *testing.T) {
-	emu := emulator.New(emulator.Options{})
-	emu.Seed(emulator.GenerateUsers(1)...)
-	emu.Fail("", "/v1/user/", 503, "", "30", 5)
-	ctx, cancel := context.WithCancel(context.Background())
-	// Cancel once the first answer, a 503 asking for a 30 s wait, is on its
-	// way. Whether the client is still reading it or already waiting to retry,
-	// it must stop at once and say it was cancelled.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		emu.ServeHTTP(w, r)
-		w.(http.Flusher).Flush()
-		cancel()
-	}))
-	t.Cleanup(srv.Close)
+	for _, status := range []int{503, 429} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			emu := emulator.New(emulator.Options{})
+			emu.Seed(emulator.GenerateUsers(1)...)
+			emu.Fail("", "/v1/user/", status, "", "30", 5)
+			ctx, cancel := context.WithCancel(context.Background())
+			// Cancel once the first answer, asking for a 30 s wait, is on its
+			// way. Whether the client is still reading it or already waiting to
+			// retry, it must stop at once and say it was cancelled.
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				emu.ServeHTTP(w, r)
+				w.(http.Flusher).Flush()
+				cancel()
+			}))
+			t.Cleanup(srv.Close)
 
-	c := newClient(t, srv.URL, "dev-token")
-	_, err := c.GetUser(ctx, "usr_0001")
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if n := len(emu.Requests()); n != 1 {
-		t.Errorf("sent %d requests after cancellation, want 1", n)
+			c := newClient(t, srv.URL, "dev-token")
+			_, err := c.GetUser(ctx, "usr_0001")
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			if n := len(emu.Requests()); n != 1 {
+				t.Errorf("sent %d requests after cancellation, want 1", n)
+			}
+		})
 	}
 }
 
@@ -306,8 +311,13 @@ func TestConnectionsStayWithinTheCap(t *testing.T) {
 func TestNewRejectsBadSettings(t *testing.T) {
 	for _, cfg := range []client.Config{
 		{BaseURL: "https://api.preo.dev"},
+		{BaseURL: "https://api.preo.dev", Token: "tok\n"},
 		{BaseURL: "http://api.preo.dev", Token: "t"},
 		{BaseURL: "not a url", Token: "t"},
+		{BaseURL: "https://api.preo.dev/v1", Token: "t"},
+		{BaseURL: "https://api.preo.dev", Token: "t", MaxConcurrentRequests: 1 << 62},
+		{BaseURL: "https://api.preo.dev", Token: "t", MaxRetries: client.MaxMaxRetries + 1},
+		{BaseURL: "https://api.preo.dev", Token: "t", RequestTimeout: client.MaxRequestTimeout + 1},
 	} {
 		if _, err := client.New(cfg); err == nil {
 			t.Errorf("New(%+v) accepted", cfg)
@@ -331,7 +341,13 @@ func TestParseBaseURL(t *testing.T) {
 		"https://":                     "",
 		"https://user:pw@api.preo.dev": "",
 		"https://api.preo.dev?x=1":     "",
+		"https://api.preo.dev?":        "",
 		"::":                           "",
+		"https://api.preo.dev/v1":      "",
+		"https://api.preo.dev/v1/":     "",
+		"https://proxy.example/a/v1":   "",
+		"https://api.preo.dev/v1/user": "",
+		"https://api.preo.dev/v10":     "https://api.preo.dev/v10",
 	}
 	for raw, want := range cases {
 		got, err := client.ParseBaseURL(raw)
@@ -342,6 +358,46 @@ func TestParseBaseURL(t *testing.T) {
 			t.Errorf("ParseBaseURL(%q): %v", raw, err)
 		case want != "" && got.String() != want:
 			t.Errorf("ParseBaseURL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// A password in base_url never shows in the error, whether or not the URL
+// parses.
+func TestParseBaseURLHidesPasswords(t *testing.T) {
+	for _, raw := range []string{
+		"https://ada:hunter2@api.preo.dev",
+		"https://ada:hunter2@api.preo.dev:bad/",
+		"http://ada:hunter2@example.com",
+		"ada:hunter2@api.preo.dev",
+		"https://ada:hunt/er2@api.preo.dev",
+	} {
+		_, err := client.ParseBaseURL(raw)
+		var urlErr *client.BaseURLError
+		if !errors.As(err, &urlErr) {
+			t.Fatalf("ParseBaseURL(%q) = %v, want a *BaseURLError", raw, err)
+		}
+		if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "hunt/er2") {
+			t.Errorf("ParseBaseURL(%q) shows the password: %v", raw, err)
+		}
+	}
+}
+
+func TestCheckToken(t *testing.T) {
+	for token, want := range map[string]error{
+		"tok_123":       nil,
+		"":              client.ErrEmptyToken,
+		"tok\n123":      client.ErrTokenControlChar,
+		"tok\x7f":       client.ErrTokenControlChar,
+		"tok\u0085":     client.ErrTokenControlChar,
+		"tok\r\nX-A: b": client.ErrTokenControlChar,
+	} {
+		err := client.CheckToken(token)
+		if !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Errorf("CheckToken(%q) = %v, want %v", token, err, want)
+		}
+		if err != nil && token != "" && strings.Contains(err.Error(), token) {
+			t.Errorf("CheckToken(%q) quotes the token: %v", token, err)
 		}
 	}
 }
@@ -382,8 +438,9 @@ func TestRequestTimeoutBoundsEachAttempt(t *testing.T) {
 		cfg.MaxRetries = 2
 	})
 	_, err := c.GetUser(context.Background(), users[0].ID)
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "gave up after 3 attempts: ") ||
-		!strings.Contains(err.Error(), "no complete answer within request_timeout (50ms)") {
+	var timeout *client.TimeoutError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &timeout) || timeout.Timeout != 50*time.Millisecond ||
+		!strings.Contains(err.Error(), "gave up after 3 attempts: ") || !strings.Contains(err.Error(), "no complete answer within 50ms") {
 		t.Fatalf("err = %v, want a request_timeout after 3 attempts", err)
 	}
 	if n := len(srv.Requests()); n != 3 {

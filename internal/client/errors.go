@@ -1,12 +1,25 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"sort"
 	"strings"
+)
+
+// Errors for successful answers that cannot be used. Neither is retried:
+// the same request would get the same answer.
+var (
+	// ErrInvalidAnswer is a 2xx answer that is not what the API documents:
+	// not JSON, a user without an id or with another id than asked for, a
+	// page whose count and results do not agree.
+	ErrInvalidAnswer = errors.New("the answer is not what the Preo API sends")
+	// ErrAnswerTooLarge is an answer longer than any the API sends.
+	ErrAnswerTooLarge = errors.New("answer too large")
 )
 
 // APIError is a request that did not get a successful answer: either the API
@@ -17,6 +30,9 @@ type APIError struct {
 	Method    string
 	URL       string
 	Attempts  int // how many times the request was sent, retries included
+	// ThrottledRate, for a 429, is the rate in requests per second that the
+	// client sent at when Preo last throttled it.
+	ThrottledRate float64
 
 	StatusCode int
 	// Detail is DRF's {"detail": "..."} message.
@@ -26,8 +42,15 @@ type APIError struct {
 	FieldErrors map[string][]string
 	// Body is the raw answer when it was not in one of DRF's shapes.
 	Body string
+	// Location is where a redirect pointed. Redirects are never followed:
+	// the request carries the token.
+	Location string
 
 	Err error
+
+	// fromPreo records that the answer has the shape of Preo's own errors:
+	// JSON with a "detail" message, not a proxy's page.
+	fromPreo bool
 }
 
 func (e *APIError) Error() string {
@@ -39,7 +62,10 @@ func (e *APIError) Error() string {
 	}
 	fmt.Fprintf(&b, "returned %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+		fmt.Fprintf(&b, " after %s", countAttempts(e.Attempts))
+	}
+	if e.Location != "" {
+		fmt.Fprintf(&b, ", a redirect to %s that was not followed", e.Location)
 	}
 	if msg := e.Message(); msg != "" {
 		b.WriteString(": ")
@@ -72,37 +98,30 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }
 
-// redact replaces the token wherever the server's words could have echoed it.
-func (e *APIError) redact(token string) {
-	scrub := func(s string) string { return strings.ReplaceAll(s, token, "[redacted]") }
-	e.Detail, e.Body = scrub(e.Detail), scrub(e.Body)
-	for field, messages := range e.FieldErrors {
-		for i, msg := range messages {
-			messages[i] = scrub(msg)
-		}
-		e.FieldErrors[field] = messages
-	}
-}
-
 // maxQuotedBody keeps an unexpected answer (an HTML error page from a proxy,
 // say) from flooding a diagnostic.
 const maxQuotedBody = 512
 
 // parseAPIError reads DRF's error shapes: {"detail": "..."},
 // {"field": ["msg", ...], ...} and {"non_field_errors": [...]}. Anything else is
-// kept as raw text.
-func parseAPIError(status int, body []byte) *APIError {
+// kept as raw text. The token is scrubbed from every string the answer
+// holds, keys and nested values included, before anything is quoted.
+func parseAPIError(status int, header http.Header, body []byte, token string) *APIError {
+	scrub := func(s string) string { return quote(redact(s, token)) }
 	apiErr := &APIError{StatusCode: status}
+	if location := header.Get("Location"); location != "" {
+		apiErr.Location = scrub(location)
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		apiErr.Body = quote(body)
+		apiErr.Body = scrub(unescaped(body))
 		return apiErr
 	}
 	for key, raw := range fields {
 		if key == "detail" {
 			var detail string
 			if json.Unmarshal(raw, &detail) == nil {
-				apiErr.Detail = detail
+				apiErr.Detail = scrub(detail)
 				continue
 			}
 		}
@@ -110,13 +129,48 @@ func parseAPIError(status int, body []byte) *APIError {
 			if apiErr.FieldErrors == nil {
 				apiErr.FieldErrors = map[string][]string{}
 			}
-			apiErr.FieldErrors[key] = msgs
+			for i, msg := range msgs {
+				msgs[i] = scrub(msg)
+			}
+			apiErr.FieldErrors[scrub(key)] = msgs
 		}
 	}
 	if apiErr.Detail == "" && len(apiErr.FieldErrors) == 0 {
-		apiErr.Body = quote(body)
+		apiErr.Body = scrub(unescaped(body))
 	}
+	mediaType, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
+	apiErr.fromPreo = mediaType == "application/json" && apiErr.Detail != ""
 	return apiErr
+}
+
+// unescaped writes a JSON body that holds escapes with its strings as they
+// read, so that a token behind escapes such as \u002d is scrubbed like any
+// other. Anything else is returned as it is.
+func unescaped(body []byte) string {
+	if !bytes.ContainsRune(body, '\\') {
+		return string(body)
+	}
+	var value any
+	decoder := json.NewDecoder(bytes.NewReader(body))
+	decoder.UseNumber()
+	if decoder.Decode(&value) != nil || decoder.More() {
+		return string(body)
+	}
+	var out strings.Builder
+	encoder := json.NewEncoder(&out)
+	encoder.SetEscapeHTML(false)
+	if encoder.Encode(value) != nil {
+		return string(body)
+	}
+	return out.String()
+}
+
+// redact replaces the token wherever a server's words echo it.
+func redact(s, token string) string {
+	if token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, token, "[redacted]")
 }
 
 // messages flattens one DRF error value: a string, a list of strings, or
@@ -147,8 +201,8 @@ func messages(raw json.RawMessage) []string {
 	return nil
 }
 
-func quote(body []byte) string {
-	text := strings.TrimSpace(strings.ToValidUTF8(string(body), "?"))
+func quote(body string) string {
+	text := strings.TrimSpace(strings.ToValidUTF8(body, "?"))
 	if len(text) > maxQuotedBody {
 		text = strings.ToValidUTF8(text[:maxQuotedBody], "") + "..."
 	}

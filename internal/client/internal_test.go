@@ -2,6 +2,7 @@ package client
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -60,11 +61,11 @@ func TestParseAPIError(t *testing.T) {
 		{``, ``},
 	}
 	for _, tc := range cases {
-		if got := parseAPIError(400, []byte(tc.body)).Message(); got != tc.want {
+		if got := parseAPIError(400, jsonHeader, []byte(tc.body), "t0ken").Message(); got != tc.want {
 			t.Errorf("parseAPIError(%q).Message() = %q, want %q", tc.body, got, tc.want)
 		}
 	}
-	long := parseAPIError(502, []byte(strings.Repeat("x", 5000))).Message()
+	long := parseAPIError(502, http.Header{"Content-Type": {"text/html"}}, []byte(strings.Repeat("x", 5000)), "t0ken").Message()
 	if len(long) > maxQuotedBody+3 {
 		t.Errorf("a long body was quoted whole (%d bytes)", len(long))
 	}
@@ -75,7 +76,7 @@ func FuzzParseAPIError(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		err := parseAPIError(400, []byte(body))
+		err := parseAPIError(400, jsonHeader, []byte(body), "t0ken")
 		msg := err.Message()
 		if strings.TrimSpace(body) != "" && msg == "" && len(err.FieldErrors) == 0 {
 			t.Errorf("non-empty body %q gave no message", body)
@@ -88,12 +89,17 @@ func FuzzParseAPIError(f *testing.F) {
 }
 
 func FuzzParseBaseURL(f *testing.F) {
-	for _, seed := range []string{"https://api.preo.dev", "http://localhost:1", "http://[::1]", "http://127.1", "http://evil", "https://a/b/"} {
+	for _, seed := range []string{"https://api.preo.dev", "http://localhost:1", "http://[::1]", "http://127.1", "http://evil", "https://a/b/", "https://u:pw@a/v1"} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		u, err := ParseBaseURL(raw)
 		if err != nil {
+			if given, parseErr := url.Parse(raw); parseErr == nil && given.User != nil {
+				if password, ok := given.User.Password(); ok && strings.Contains(err.Error(), ":"+password+"@") {
+					t.Errorf("the error for %q shows the password: %v", raw, err)
+				}
+			}
 			return
 		}
 		if u.Scheme != "https" && (u.Scheme != "http" || !IsLoopback(u.Hostname())) {
@@ -105,21 +111,68 @@ func FuzzParseBaseURL(f *testing.F) {
 	})
 }
 
+var jsonHeader = http.Header{"Content-Type": {"application/json"}}
+
+// The token is scrubbed from every string of an error answer before any of
+// it is quoted or cut short: keys, values, nested objects, the raw body and
+// the redirect target.
+func TestParseAPIErrorRedactsTheToken(t *testing.T) {
+	const token = "tok-5ecret"
+	escaped := `tok\u002d5ecret`
+	cases := []string{
+		`{"detail": "bad tok-5ecret"}`,
+		`{"tok-5ecret": ["is a key"]}`,
+		`{"` + escaped + `": ["an escaped key"], "detail": "` + escaped + `"}`,
+		`{"metadata": {"tok-5ecret": ["nested key"], "x": ["nested tok-5ecret"]}}`,
+		`{"a": [["deep", {"b": "tok-5ecret"}]]}`,
+		`{"` + escaped + `": 1}`,
+		`["` + escaped + `"]`,
+		strings.Repeat("x", maxQuotedBody-4) + token,
+		`<html>` + token + `</html>`,
+	}
+	for _, body := range cases {
+		header := http.Header{"Content-Type": {"text/html"}, "Location": {"https://elsewhere.example/?t=" + token}}
+		apiErr := parseAPIError(http.StatusFound, header, []byte(body), token)
+		apiErr.Operation, apiErr.Method, apiErr.URL = "read user", "GET", "https://api.preo.dev/v1/user/x"
+		text := apiErr.Error()
+		for _, part := range []string{"tok-", "5ecret", token[:6]} {
+			if strings.Contains(text, part) {
+				t.Errorf("body %q: the error shows %q: %s", body, part, text)
+			}
+		}
+		if !strings.Contains(text, "redirect to https://elsewhere.example/?t=[redacted]") {
+			t.Errorf("body %q: the error does not name the redirect: %s", body, text)
+		}
+	}
+}
+
+// FuzzCheckNextLink: a link is accepted only when it is exactly page 2 of
+// the listing, under the API path of the base URL.
 func FuzzCheckNextLink(f *testing.F) {
-	for _, seed := range []string{"https://api.preo.dev/v1/user?page=2", "https://evil.example/v1/user?page=2", "//evil.example/x", "/v1/user?page=3", "https://api.preo.dev:443/v1/user?page=2", "http://api.preo.dev/v1/user"} {
+	for _, seed := range []string{
+		"https://api.preo.dev/preo/v1/user?page=2&search=a", "/preo/v1/user?search=a&page=2", "https://API.preo.dev:443/preo/v1/user?page=2&search=a",
+		"https://evil.example/preo/v1/user?page=2&search=a", "//evil.example/x", "https://api.preo.dev/admin/v1/user?page=2&search=a",
+		"http://api.preo.dev/preo/v1/user?page=2&search=a", "https://u:p@api.preo.dev/preo/v1/user?page=2&search=a",
+		"https://api.preo.dev/preo/v1/user?search=a", "https://api.preo.dev/preo/v1/user?page=3&search=a",
+	} {
 		f.Add(seed)
 	}
-	c, err := New(Config{BaseURL: "https://api.preo.dev", Token: "t"})
+	c, err := New(Config{BaseURL: "https://api.preo.dev/preo", Token: "t"})
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, link string) {
-		next, err := c.checkNextLink("list users", link, map[string]bool{})
-		if err != nil {
+		l := &listing{c: c, first: c.listURL(ListUsersQuery{Search: "a"}), count: 100, pageSize: 10, lastPage: 10}
+		if l.checkNext(1, &page{Next: &link}) != nil {
 			return
 		}
-		if next.Scheme != "https" || next.Hostname() != "api.preo.dev" || effectivePort(next) != "443" {
-			t.Errorf("followed %q to %v", link, next)
+		next, err := l.first.Parse(link)
+		if err != nil {
+			t.Fatalf("accepted %q, which does not parse: %v", link, err)
+		}
+		if next.Scheme != "https" || !strings.EqualFold(next.Hostname(), "api.preo.dev") || effectivePort(next) != "443" ||
+			next.Path != "/preo/v1/user" || next.User != nil || next.Query().Encode() != "page=2&search=a" {
+			t.Errorf("accepted %q as page 2", link)
 		}
 	})
 }

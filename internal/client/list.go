@@ -2,116 +2,270 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 )
 
-// Errors a listing can end with besides an *APIError.
+// Upper bounds on one listing. The API's count decides how many pages a
+// listing reads; these keep a wrong or hostile count from turning into
+// endless requests and memory. A listing that needs more fails before it
+// reads past its first page.
+const (
+	MaxListingUsers = 100_000
+	MaxListingPages = 10_000
+)
+
+// Errors a listing can end with besides an *APIError and ErrInvalidAnswer.
 var (
-	// ErrForeignNextLink: a "next" link pointed away from the base URL. It is
-	// not followed, since the request would carry the token there.
-	ErrForeignNextLink = errors.New("the API returned a next link to another origin")
+	// ErrForeignNextLink: a "next" link pointed outside the API under the
+	// base URL. It is not followed, since the request would carry the token.
+	ErrForeignNextLink = errors.New("the API returned a next link outside the API")
 	// ErrNextLinkLoop: a "next" link pointed at a page already read.
 	ErrNextLinkLoop = errors.New("the API returned a next link to a page already read")
 	// ErrInconsistentListing: the pages did not add up, typically because
 	// users changed while they were being listed.
 	ErrInconsistentListing = errors.New("the listing changed while it was read")
+	// ErrListingTooLarge: the listing needs more than MaxListingUsers users
+	// or MaxListingPages pages.
+	ErrListingTooLarge = errors.New("the listing is larger than one read may be")
 )
 
+// ListUsers reads every user matching q, or the first q.MaxResults of them.
+// The first page tells the count and the page size, which make every later
+// page's URL known in advance; the pages the listing still needs are then
+// fetched in parallel, one window of MaxConcurrentRequests pages at a time,
+// and checked and joined in order, so the result is exactly what following
+// the "next" links one by one would give.
+func (c *Client) ListUsers(ctx context.Context, q ListUsersQuery) (*UserList, error) {
+	l, users, err := c.startListing(ctx, q)
+	if err != nil {
+		return nil, c.redact(err)
+	}
+	for start := 2; start <= l.lastPage; start += c.maxConcurrent {
+		end := min(start+c.maxConcurrent-1, l.lastPage)
+		pages, err := l.fetchWindow(ctx, start, end)
+		if err != nil {
+			return nil, c.redact(err)
+		}
+		for i, p := range pages {
+			if err := l.check(start+i, p); err != nil {
+				return nil, c.redact(err)
+			}
+			users = append(users, p.Results...)
+		}
+	}
+	return &UserList{Users: users[:l.need], Count: l.count}, nil
+}
+
+// Users reads the users matching q one page at a time, as the caller
+// consumes them: page n+1 is requested only when the caller asks for a user
+// past page n, and nothing more once the caller stops. Every page is checked
+// as ListUsers checks it. An error ends the sequence.
+func (c *Client) Users(ctx context.Context, q ListUsersQuery) iter.Seq2[User, error] {
+	return func(yield func(User, error) bool) {
+		l, users, err := c.startListing(ctx, q)
+		if err != nil {
+			yield(User{}, c.redact(err))
+			return
+		}
+		given := 0
+		for number := 1; ; number++ {
+			if number > 1 {
+				p, err := l.fetch(ctx, number)
+				if err == nil {
+					err = l.check(number, p)
+				}
+				if err != nil {
+					yield(User{}, c.redact(err))
+					return
+				}
+				users = p.Results
+			}
+			for _, user := range users {
+				if given == l.need || !yield(user, nil) {
+					return
+				}
+				given++
+			}
+			if number == l.lastPage {
+				return
+			}
+		}
+	}
+}
+
+// listing is one read of GET /v1/user. The first page fixes the count and
+// the page size; every later page must agree with them, so that the users
+// read are exactly those the API counted, in its order.
+type listing struct {
+	c        *Client
+	first    *url.URL // page 1; page n is the same URL with page=n
+	count    int      // the API's count of all matching users
+	pageSize int      // users on every page but the last
+	need     int      // users the caller wants: the count, or fewer
+	lastPage int      // the last page the caller needs
+	ids      map[string]bool
+}
+
+const listOperation = "list users"
+
+// page is one page of the listing as the API sends it. Pointers and a nil
+// slice tell a missing or null field from a zero one.
 type page struct {
-	Count   int     `json:"count"`
+	Count   *int    `json:"count"`
 	Next    *string `json:"next"`
 	Results []User  `json:"results"`
 }
 
-// ListUsers reads every user matching q, or the first q.MaxResults of them.
-// The first page tells the count and the page size; the remaining pages the
-// listing needs are then fetched in parallel and joined in order, and each
-// page's own "next" link is checked against the page that follows it, so the
-// result is exactly what following the links one by one would give.
-func (c *Client) ListUsers(ctx context.Context, q ListUsersQuery) (*UserList, error) {
-	const operation = "list users"
-	firstURL := c.listURL(q)
-	first, err := c.fetchPage(ctx, operation, firstURL)
+// startListing reads and checks the first page and returns the listing and
+// the page's users.
+func (c *Client) startListing(ctx context.Context, q ListUsersQuery) (*listing, []User, error) {
+	l := &listing{c: c, first: c.listURL(q), ids: map[string]bool{}}
+	p, err := l.fetch(ctx, 1)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	want := first.Count
-	if q.MaxResults > 0 {
-		want = min(want, q.MaxResults)
+	if err := l.begin(p, q.MaxResults); err != nil {
+		return nil, nil, err
 	}
-	seen := map[string]bool{canonicalURL(firstURL): true}
-	users := first.Results
-	if len(users) >= want || first.Next == nil {
-		return finishListing(operation, users, first.Count, want)
-	}
-
-	next, err := c.checkNextLink(operation, *first.Next, seen)
-	if err != nil {
-		return nil, err
-	}
-	rest, err := c.fetchRemainingPages(ctx, operation, next, len(first.Results), want-len(users), first.Count, seen)
-	if err != nil {
-		return nil, err
-	}
-	return finishListing(operation, append(users, rest...), first.Count, want)
+	c.listingAnswers.Store(true)
+	return l, p.Results, nil
 }
 
-// fetchRemainingPages reads the pages after the first until need more users
-// are in hand. DRF's page-number links make every page URL known in advance,
-// so pages are fetched in parallel, one window of max_concurrent_requests
-// pages at a time; a count that is wrong, or shrinks during the listing, thus
-// costs at most one window of requests. Each page's own "next" link must then
-// name the page that follows it, exactly as following the links would.
-func (c *Client) fetchRemainingPages(ctx context.Context, operation string, next *url.URL, pageSize, need, count int, seen map[string]bool) ([]User, error) {
-	startPage, err := strconv.Atoi(next.Query().Get("page"))
-	if err != nil || startPage < 2 || pageSize == 0 {
-		return nil, fmt.Errorf("%s: %w: %s is not a link to a numbered page after a page of %d users", operation, ErrInconsistentListing, next.Redacted(), pageSize)
+// begin takes the count and the page size from the first page, and works
+// out how many pages the caller needs.
+func (l *listing) begin(p *page, maxResults int) error {
+	if err := l.checkShape(1, p); err != nil {
+		return err
 	}
-	lastPage := startPage + (need+pageSize-1)/pageSize - 1
+	count, held := *p.Count, len(p.Results)
+	switch {
+	case held > count:
+		return l.fail(ErrInvalidAnswer, 1, "it holds %d users but counts only %d", held, count)
+	case held == 0 && count > 0:
+		return l.fail(ErrInvalidAnswer, 1, "it holds no users but counts %d", count)
+	}
+	l.count, l.pageSize, l.need = count, held, count
+	if maxResults > 0 {
+		l.need = min(count, maxResults)
+	}
+	l.lastPage = max(1, ceilDiv(l.need, held))
+	if l.need > MaxListingUsers || l.lastPage > MaxListingPages {
+		return l.fail(ErrListingTooLarge, 1, "it needs %d users on %d pages of %d, more than the %d users or %d pages one listing reads",
+			l.need, l.lastPage, held, MaxListingUsers, MaxListingPages)
+	}
+	return l.checkNext(1, p)
+}
 
-	var users []User
-	for windowStart := startPage; windowStart <= lastPage; windowStart += c.maxConcurrent {
-		windowEnd := min(windowStart+c.maxConcurrent-1, lastPage)
-		pages, err := c.fetchPages(ctx, operation, next, windowStart, windowEnd)
+// check compares a later page with what the first page established.
+func (l *listing) check(number int, p *page) error {
+	if err := l.checkShape(number, p); err != nil {
+		return err
+	}
+	if *p.Count != l.count {
+		return l.fail(ErrInconsistentListing, number, "the count went from %d to %d between pages; run again", l.count, *p.Count)
+	}
+	if want := min(l.pageSize, l.count-(number-1)*l.pageSize); len(p.Results) != want {
+		return l.fail(ErrInconsistentListing, number, "it holds %d users where %d were due; run again", len(p.Results), want)
+	}
+	return l.checkNext(number, p)
+}
+
+// checkShape checks what every page must hold: a count that is not
+// negative, a list of results, and users with ids not seen before.
+func (l *listing) checkShape(number int, p *page) error {
+	switch {
+	case p.Count == nil:
+		return l.fail(ErrInvalidAnswer, number, "it has no count")
+	case *p.Count < 0:
+		return l.fail(ErrInvalidAnswer, number, "its count is %d", *p.Count)
+	case p.Results == nil:
+		return l.fail(ErrInvalidAnswer, number, "it has no results")
+	}
+	for _, user := range p.Results {
+		if user.ID == "" {
+			return l.fail(ErrInvalidAnswer, number, "it holds a user without an id")
+		}
+		if l.ids[user.ID] {
+			return l.fail(ErrInconsistentListing, number, "the user %q is listed twice; run again", user.ID)
+		}
+		l.ids[user.ID] = true
+	}
+	return nil
+}
+
+// checkNext checks a page's "next" link: the last page of the count has
+// none, and every other page links to exactly the page that follows it.
+func (l *listing) checkNext(number int, p *page) error {
+	last := number >= ceilDiv(l.count, l.pageSize)
+	switch {
+	case last && p.Next == nil:
+		return nil
+	case last:
+		return l.fail(ErrInconsistentListing, number, "it holds the last of the %d users counted but links to a next page", l.count)
+	case p.Next == nil:
+		return l.fail(ErrInconsistentListing, number, "it has no next link although the API counted %d users; run again", l.count)
+	}
+	link, err := l.first.Parse(*p.Next)
+	if err != nil {
+		return l.fail(ErrInvalidAnswer, number, "its next link %q is not a URL", *p.Next)
+	}
+	want := l.pageURL(number + 1)
+	switch {
+	case link.User != nil || !sameOrigin(link, want) || link.Path != want.Path:
+		return l.fail(ErrForeignNextLink, number, "%s is not under %s, so it was not requested", link.Redacted(), l.first.Redacted())
+	case l.isPageUpTo(link, number):
+		return l.fail(ErrNextLinkLoop, number, "%s; the listing stopped instead of looping", link.Redacted())
+	case link.Fragment != "" || link.Query().Encode() != want.Query().Encode():
+		return l.fail(ErrInconsistentListing, number, "it links to %s instead of %s", link.Redacted(), want.Redacted())
+	}
+	return nil
+}
+
+// isPageUpTo reports whether link is one of pages 1 to number of this listing.
+func (l *listing) isPageUpTo(link *url.URL, number int) bool {
+	query := link.Query()
+	pageNumber := 1
+	if query.Has("page") {
+		n, err := strconv.Atoi(query.Get("page"))
 		if err != nil {
-			return nil, err
+			return false
 		}
-		for i, p := range pages {
-			number := windowStart + i
-			seen[canonicalURL(withPage(next, number))] = true
-			if p.Count != count {
-				return nil, fmt.Errorf("%s: %w: the count went from %d to %d between pages; run again", operation, ErrInconsistentListing, count, p.Count)
-			}
-			users = append(users, p.Results...)
-			if number == lastPage {
-				break
-			}
-			if err := c.checkFollowingPage(operation, p, number, withPage(next, number+1), count, seen); err != nil {
-				return nil, err
-			}
-		}
+		pageNumber = n
 	}
-	return users, nil
+	query.Del("page")
+	return pageNumber >= 1 && pageNumber <= number && query.Encode() == l.first.Query().Encode()
 }
 
-// fetchPages reads pages first to last of the listing that next belongs to,
-// in parallel, and returns them in order.
-func (c *Client) fetchPages(ctx context.Context, operation string, next *url.URL, first, last int) ([]*page, error) {
+// fetch reads one page. A later page that is gone means users were removed
+// while the listing was read.
+func (l *listing) fetch(ctx context.Context, number int) (*page, error) {
+	var p page
+	err := l.c.do(ctx, listOperation, http.MethodGet, l.pageURL(number), nil, &p)
+	if number > 1 && IsNotFound(err) {
+		return nil, l.fail(ErrInconsistentListing, number, "the page no longer exists, so users were removed during the listing; run again: %w", err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// fetchWindow reads pages first to last in parallel and returns them in
+// order, unchecked.
+func (l *listing) fetchWindow(ctx context.Context, first, last int) ([]*page, error) {
 	pages := make([]*page, last-first+1)
 	group, groupCtx := errgroup.WithContext(ctx)
 	for i := range pages {
 		group.Go(func() error {
-			p, err := c.fetchPage(groupCtx, operation, withPage(next, first+i))
-			if IsNotFound(err) {
-				return fmt.Errorf("%s: %w: page %d no longer exists, so users were removed during the listing; run again: %w", operation, ErrInconsistentListing, first+i, err)
-			}
+			p, err := l.fetch(groupCtx, first+i)
 			pages[i] = p
 			return err
 		})
@@ -119,69 +273,39 @@ func (c *Client) fetchPages(ctx context.Context, operation string, next *url.URL
 	return pages, group.Wait()
 }
 
-// checkFollowingPage checks that page number links to want, the page the
-// listing fetched after it.
-func (c *Client) checkFollowingPage(operation string, p *page, number int, want *url.URL, count int, seen map[string]bool) error {
-	if p.Next == nil {
-		return fmt.Errorf("%s: %w: page %d has no next link although the API counted %d users; run again", operation, ErrInconsistentListing, number, count)
-	}
-	link, err := c.checkNextLink(operation, *p.Next, seen)
-	if err != nil {
-		return err
-	}
-	if canonicalURL(link) != canonicalURL(want) {
-		return fmt.Errorf("%s: %w: page %d links to %s instead of %s", operation, ErrInconsistentListing, number, link.Redacted(), want.Redacted())
-	}
-	return nil
+// fail is the listing's one error constructor: which page, what kind of
+// failure, and what was wrong with it.
+func (l *listing) fail(kind error, number int, format string, args ...any) error {
+	return fmt.Errorf("%s: page %d (%s): %w: "+format,
+		append([]any{listOperation, number, l.pageURL(number).Redacted(), kind}, args...)...)
 }
 
-// finishListing trims the users to want and checks that a complete listing
-// holds as many users as the API counted.
-func finishListing(operation string, users []User, count, want int) (*UserList, error) {
-	if len(users) > want {
-		users = users[:want]
+func (l *listing) pageURL(number int) *url.URL {
+	if number == 1 {
+		return l.first
 	}
-	if len(users) != want {
-		return nil, fmt.Errorf("%s: %w: the API counted %d users but its pages held %d; run again", operation, ErrInconsistentListing, count, len(users))
-	}
-	return &UserList{Users: users, Count: count}, nil
+	out := *l.first
+	query := l.first.Query()
+	query.Set("page", strconv.Itoa(number))
+	out.RawQuery = query.Encode()
+	return &out
 }
 
-func (c *Client) fetchPage(ctx context.Context, operation string, target *url.URL) (*page, error) {
-	body, err := c.do(ctx, operation, http.MethodGet, target, nil)
-	if err != nil {
-		return nil, err
+// ceilDiv divides without the overflow of (a+b-1)/b; a is not negative and
+// b is positive, or a is 0.
+func ceilDiv(a, b int) int {
+	if a == 0 {
+		return 0
 	}
-	var p page
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, fmt.Errorf("%s: the answer from %s is not a page of users: %w", operation, target.Redacted(), err)
+	quotient := a / b
+	if a%b != 0 {
+		quotient++
 	}
-	for _, user := range p.Results {
-		if user.ID == "" {
-			return nil, fmt.Errorf("%s: the answer from %s holds a user without an id", operation, target.Redacted())
-		}
-	}
-	return &p, nil
-}
-
-// checkNextLink parses a "next" link and refuses one that leaves the base
-// URL's origin or returns to a page already read.
-func (c *Client) checkNextLink(operation, link string, seen map[string]bool) (*url.URL, error) {
-	next, err := c.base.Parse(link)
-	if err != nil {
-		return nil, fmt.Errorf("%s: the API returned a next link that is not a URL (%q): %w", operation, link, err)
-	}
-	if !sameOrigin(next, c.base) {
-		return nil, fmt.Errorf("%s: %w: %s is not on %s, so it was not requested; check base_url, or the proxy in front of Preo", operation, ErrForeignNextLink, next.Redacted(), c.base.Redacted())
-	}
-	if seen[canonicalURL(next)] {
-		return nil, fmt.Errorf("%s: %w: %s; the listing stopped instead of looping", operation, ErrNextLinkLoop, next.Redacted())
-	}
-	return next, nil
+	return quotient
 }
 
 func sameOrigin(a, b *url.URL) bool {
-	return a.Scheme == b.Scheme && a.Hostname() == b.Hostname() && effectivePort(a) == effectivePort(b)
+	return a.Scheme == b.Scheme && strings.EqualFold(a.Hostname(), b.Hostname()) && effectivePort(a) == effectivePort(b)
 }
 
 func effectivePort(u *url.URL) string {
@@ -192,17 +316,4 @@ func effectivePort(u *url.URL) string {
 		return "443"
 	}
 	return "80"
-}
-
-// canonicalURL makes links that differ only in parameter order compare equal.
-func canonicalURL(u *url.URL) string {
-	return u.Scheme + "://" + u.Host + u.EscapedPath() + "?" + u.Query().Encode()
-}
-
-func withPage(u *url.URL, number int) *url.URL {
-	out := *u
-	query := u.Query()
-	query.Set("page", strconv.Itoa(number))
-	out.RawQuery = query.Encode()
-	return &out
 }

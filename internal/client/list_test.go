@@ -166,8 +166,8 @@ func TestListUsersReportsChangesBetweenPages(t *testing.T) {
 	}
 }
 
-// A server that claims a billion users but stops after two pages costs one
-// window of requests, not a billion.
+// A server that claims thousands of users but stops after two pages costs
+// one window of requests, not thousands.
 func TestListUsersBogusCount(t *testing.T) {
 	var requests atomic.Int32
 	var srv *httptest.Server
@@ -177,7 +177,7 @@ func TestListUsersBogusCount(t *testing.T) {
 		if r.URL.Query().Get("page") == "" {
 			next = `"` + srv.URL + `/v1/user?page=2"`
 		}
-		_, _ = fmt.Fprintf(w, `{"count": 1000000000, "next": %s, "results": [{"id": "usr_%s"}]}`, next, r.URL.Query().Get("page"))
+		_, _ = fmt.Fprintf(w, `{"count": 5000, "next": %s, "results": [{"id": "usr_%s"}]}`, next, r.URL.Query().Get("page"))
 	}))
 	t.Cleanup(srv.Close)
 
@@ -188,5 +188,76 @@ func TestListUsersBogusCount(t *testing.T) {
 	}
 	if n := requests.Load(); n > 1+4 {
 		t.Errorf("sent %d requests, want at most the first page and one window of 4", n)
+	}
+}
+
+// Users reads page n+1 only when the caller asks for a user past page n,
+// and nothing more once the caller stops.
+func TestUsersFetchesPagesOnDemand(t *testing.T) {
+	cases := map[string]struct {
+		take, max int
+		wantPages []string
+	}{
+		"stop within page one":        {take: 3, wantPages: []string{""}},
+		"stop at the end of page one": {take: 7, wantPages: []string{""}},
+		"one past page one":           {take: 8, wantPages: []string{"", "2"}},
+		"everything":                  {take: -1, wantPages: []string{"", "2", "3", "4", "5", "6", "7", "8"}},
+		"max results":                 {take: -1, max: 15, wantPages: []string{"", "2", "3"}},
+		"max results at a border":     {take: -1, max: 14, wantPages: []string{"", "2"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			srv, c := start(t, emulator.Options{PageSize: 7}, emulator.GenerateUsers(53)...)
+			var got []string
+			for user, err := range c.Users(context.Background(), client.ListUsersQuery{MaxResults: tc.max}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, user.ID)
+				// Page k holds users 7(k-1)+1 to 7k: none after it is read yet.
+				if pagesRead, due := len(srv.Requests()), (len(got)+6)/7; pagesRead != due {
+					t.Fatalf("with %d users taken, %d pages were read, want %d", len(got), pagesRead, due)
+				}
+				if len(got) == tc.take {
+					break
+				}
+			}
+			want := emulatorIDs(srv.Users())
+			if tc.take >= 0 {
+				want = want[:tc.take]
+			} else if tc.max > 0 {
+				want = want[:tc.max]
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("ids = %v, want %v", got, want)
+			}
+			var pages []string
+			for _, r := range srv.Requests() {
+				pages = append(pages, r.Query.Get("page"))
+			}
+			if !slices.Equal(pages, tc.wantPages) {
+				t.Errorf("fetched pages %q in this order, want %q", pages, tc.wantPages)
+			}
+		})
+	}
+}
+
+// An error ends the sequence: the users before it, then the error, once.
+func TestUsersEndsWithTheError(t *testing.T) {
+	srv := newHostile(t, pages(
+		`{"count": 4, "next": "$BASE/v1/user?page=2", "results": [{"id": "usr_1"}, {"id": "usr_2"}]}`,
+		`{"count": 3, "next": null, "results": [{"id": "usr_3"}]}`,
+	))
+	var got []string
+	var errs []error
+	for user, err := range srv.client(t).Users(context.Background(), client.ListUsersQuery{}) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		got = append(got, user.ID)
+	}
+	if !slices.Equal(got, []string{"usr_1", "usr_2"}) || len(errs) != 1 || !errors.Is(errs[0], client.ErrInconsistentListing) {
+		t.Errorf("users %v, errors %v; want two users, then the changed count", got, errs)
 	}
 }

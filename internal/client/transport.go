@@ -1,52 +1,90 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// maxLoggedBody bounds how much of one answer the TRACE log quotes, so that
+// logging never costs memory in proportion to a huge answer.
+const maxLoggedBody = 64 << 10
+
 // transport caps requests in flight, logs every attempt through tflog and
 // keeps the token out of those logs. It sits below the retry loop, so each
 // retry is logged and counted on its own.
 type transport struct {
-	next    http.RoundTripper
-	token   string
-	slots   chan struct{}
-	timeout time.Duration
+	next     http.RoundTripper
+	token    string
+	slots    chan struct{}
+	timeout  time.Duration
+	throttle *throttle
 }
 
-func newTransport(token string, maxConcurrent int, timeout time.Duration) *transport {
+func newTransport(token string, maxConcurrent int, timeout time.Duration, th *throttle) *transport {
 	base := cleanhttp.DefaultPooledTransport()
 	// Go keeps two idle connections per host by default; a parallel
-	// Terraform run would then open and close connections all the time.
+	// run would then open and close connections all the time.
 	base.MaxIdleConnsPerHost = maxConcurrent
 	base.MaxConnsPerHost = maxConcurrent
-	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent), timeout: timeout}
+	return &transport{next: base, token: token, slots: make(chan struct{}, maxConcurrent), timeout: timeout, throttle: th}
 }
+
+// TimeoutError is an attempt that got no complete answer within
+// Config.RequestTimeout.
+type TimeoutError struct {
+	Timeout time.Duration
+	Err     error
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("no complete answer within %s: %v", e.Timeout, e.Err)
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := tflog.MaskLogStrings(req.Context(), t.token)
+	// A retry waits out its back-off before it queues for a slot.
+	if err := t.throttle.beginAttempt(ctx); err != nil {
+		return nil, err
+	}
 
 	select {
 	case t.slots <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	defer func() { <-t.slots }()
 
-	// The attempt's time starts now that it holds a slot, and covers reading
-	// the whole answer.
+	releaseSlot := sync.OnceFunc(func() { <-t.slots })
+
+	// The throttle decides when the request goes, and sends it again when a
+	// 429 for it belongs to a wait that every request already shares.
+	resp, err := t.throttle.roundTrip(ctx, req, func(req *http.Request) (*http.Response, error) { return t.send(ctx, req) })
+	if err != nil {
+		releaseSlot()
+		return nil, err
+	}
+	// The slot is kept until the answer's body is closed, so that the cap
+	// counts the whole exchange, reading the answer included.
+	resp.Body = &onClose{ReadCloser: resp.Body, release: releaseSlot}
+	return resp, nil
+}
+
+// send makes one exchange with the API. Its time starts once the request
+// holds a slot and the throttle let it go, and lasts until the answer's body
+// is closed: the answer is decoded as it arrives instead of being copied in
+// memory first, and the timeout covers reading it.
+func (t *transport) send(ctx context.Context, req *http.Request) (*http.Response, error) {
 	callerCtx := req.Context()
 	attemptCtx, cancel := context.WithTimeout(callerCtx, t.timeout)
-	defer cancel()
 	req = req.WithContext(attemptCtx)
 
 	fields := map[string]any{"method": req.Method, "url": req.URL.Redacted()}
@@ -62,34 +100,70 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	fields["duration_ms"] = time.Since(start).Milliseconds()
 	if err != nil {
+		cancel()
 		fields["error"] = err.Error()
 		tflog.Debug(ctx, "Request to Preo failed", fields)
 		return nil, t.explainTimeout(callerCtx, attemptCtx, err)
 	}
-
-	// The body is read here, inside the slot, so that the cap counts the whole
-	// exchange and the connection goes back to the pool before the slot does.
-	payload, readErr := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
-	closeErr := resp.Body.Close()
-	fields["duration_ms"] = time.Since(start).Milliseconds()
 	fields["status"] = resp.StatusCode
 	tflog.Debug(ctx, "Received response from Preo", fields)
-	tflog.Trace(ctx, "Response body", map[string]any{"body": string(payload)})
-	if readErr == nil {
-		readErr = closeErr
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(payload))
-	if readErr != nil {
-		return nil, t.explainTimeout(callerCtx, attemptCtx, readErr)
-	}
+	resp.Body = &answerBody{body: resp.Body, ctx: ctx, start: start, release: cancel,
+		explain: func(err error) error { return t.explainTimeout(callerCtx, attemptCtx, err) }}
 	return resp, nil
 }
 
-// explainTimeout names the setting when an attempt ran out of time, rather
-// than leaving a bare "context deadline exceeded".
+// explainTimeout says that an attempt ran out of time, rather than leaving
+// a bare "context deadline exceeded".
 func (t *transport) explainTimeout(callerCtx, attemptCtx context.Context, err error) error {
 	if callerCtx.Err() == nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("no complete answer within request_timeout (%s): %w", t.timeout, err)
+		return &TimeoutError{Timeout: t.timeout, Err: err}
 	}
+	return err
+}
+
+// answerBody is an answer being read within its attempt: it keeps the start
+// of the body for the TRACE log and ends the attempt when closed.
+type answerBody struct {
+	body    io.ReadCloser
+	ctx     context.Context
+	start   time.Time
+	release func()
+	explain func(error) error
+	logged  []byte
+	total   int64
+}
+
+func (b *answerBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	if room := maxLoggedBody - len(b.logged); room > 0 {
+		b.logged = append(b.logged, p[:min(n, room)]...)
+	}
+	b.total += int64(n)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = b.explain(err)
+	}
+	return n, err
+}
+
+func (b *answerBody) Close() error {
+	err := b.body.Close()
+	b.release()
+	tflog.Trace(b.ctx, "Response body", map[string]any{
+		"body":        string(b.logged),
+		"bytes_read":  b.total,
+		"duration_ms": time.Since(b.start).Milliseconds(),
+	})
+	return err
+}
+
+// onClose calls release once the body is closed.
+type onClose struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *onClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.release()
 	return err
 }

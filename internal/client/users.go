@@ -3,11 +3,14 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // User is a Preo user as the API returns it. Fields the API adds later are
@@ -61,38 +64,143 @@ type UserList struct {
 
 // GetUser reads one user by id.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
-	operation := fmt.Sprintf("read user %q", id)
-	body, err := c.do(ctx, operation, http.MethodGet, c.userURL(id), nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeUser(operation, body)
+	user, err := c.userAnswer(ctx, fmt.Sprintf("read user %q", id), http.MethodGet, id, nil)
+	return user, c.redact(err)
 }
 
 // UpdateUser sends one PATCH with the set fields of patch and returns the
-// user as the API stored it.
+// user as the API stored it. An answer that does not hold what was sent is
+// a *StoredValueError.
 func (c *Client) UpdateUser(ctx context.Context, id string, patch UserPatch) (*User, error) {
 	operation := fmt.Sprintf("update user %q", id)
 	payload, err := json.Marshal(patch)
 	if err != nil {
 		return nil, fmt.Errorf("%s: encoding the changes: %w", operation, err)
 	}
-	body, err := c.do(ctx, operation, http.MethodPatch, c.userURL(id), payload)
+	user, err := c.userAnswer(ctx, operation, http.MethodPatch, id, payload)
 	if err != nil {
-		return nil, err
+		return nil, c.redact(err)
 	}
-	return decodeUser(operation, body)
+	if differences := patch.notHeldBy(user); len(differences) > 0 {
+		return nil, c.redact(&StoredValueError{Operation: operation, Differences: differences})
+	}
+	return user, nil
 }
 
-func decodeUser(operation string, body []byte) (*User, error) {
+// userAnswer sends one request about the user id and checks that the
+// answer is that user.
+func (c *Client) userAnswer(ctx context.Context, operation, method, id string, payload []byte) (*User, error) {
+	target := c.userURL(id)
 	var user User
-	if err := json.Unmarshal(body, &user); err != nil {
-		return nil, fmt.Errorf("%s: the answer is not a Preo user: %w", operation, err)
+	if err := c.do(ctx, operation, method, target, payload, &user); err != nil {
+		return nil, err
 	}
-	if user.ID == "" {
-		return nil, fmt.Errorf("%s: the answer is not a Preo user: it has no id", operation)
+	switch user.ID {
+	case "":
+		return nil, fmt.Errorf("%s: %s %s: %w: it holds no user id", operation, method, target.Redacted(), ErrInvalidAnswer)
+	case id:
+		return &user, nil
 	}
-	return &user, nil
+	return nil, fmt.Errorf("%s: %s %s: %w: it is the user %q, not the one asked for", operation, method, target.Redacted(), ErrInvalidAnswer, user.ID)
+}
+
+// StoredValueError is a PATCH that Preo accepted but answered with other
+// values than were sent.
+type StoredValueError struct {
+	Operation   string
+	Differences []StoredValue
+}
+
+// StoredValue is one field that Preo stored otherwise than it was sent.
+// Stored is nil when Preo answered null.
+type StoredValue struct {
+	Field  string // the API's field name, such as "first_name"
+	Sent   string
+	Stored *string
+}
+
+func (e *StoredValueError) Error() string {
+	parts := make([]string, len(e.Differences))
+	for i, d := range e.Differences {
+		parts[i] = d.String()
+	}
+	return fmt.Sprintf("%s: Preo accepted the change but answered with other values: %s", e.Operation, strings.Join(parts, "; "))
+}
+
+func (d StoredValue) String() string {
+	stored := "null"
+	if d.Stored != nil {
+		stored = strconv.Quote(*d.Stored)
+	}
+	return fmt.Sprintf("%s %q was sent and %s stored", d.Field, d.Sent, stored)
+}
+
+// notHeldBy lists the fields of p that user does not hold, after what Preo
+// does to every value it stores: surrounding whitespace is stripped, email
+// addresses may change letter case, and a cleared phone number may be null.
+func (p UserPatch) notHeldBy(user *User) []StoredValue {
+	var differences []StoredValue
+	check := func(field string, sent *string, stored *string, same func(sent, stored string) bool) {
+		if sent == nil {
+			return
+		}
+		want := strings.TrimFunc(*sent, isPythonSpace)
+		if stored == nil && want == "" && field == "phone_number" {
+			return
+		}
+		if stored == nil || !same(want, *stored) {
+			differences = append(differences, StoredValue{Field: field, Sent: *sent, Stored: stored})
+		}
+	}
+	exact := func(a, b string) bool { return a == b }
+	check("email", p.Email, &user.Email, strings.EqualFold)
+	check("phone_number", p.PhoneNumber, user.PhoneNumber, exact)
+	check("first_name", p.FirstName, &user.FirstName, exact)
+	check("last_name", p.LastName, &user.LastName, exact)
+	return differences
+}
+
+// isPythonSpace is what Python's str.strip removes: Unicode whitespace and
+// the ASCII information separators U+001C to U+001F.
+func isPythonSpace(r rune) bool {
+	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
+}
+
+// ErrUnconfirmedNotFound is a 404 that does not prove that the user is gone.
+var ErrUnconfirmedNotFound = errors.New("the 404 answer does not prove that the user is gone")
+
+// ConfirmNotFound checks that err, a 404 from GetUser, proves that the user
+// is gone: it must be Preo's own JSON answer, from an API whose user listing
+// answers (asked once per client). It returns nil when it does, and an error
+// that says why not otherwise.
+func (c *Client) ConfirmNotFound(ctx context.Context, err error) error {
+	var apiErr *APIError
+	switch {
+	case !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound:
+		return fmt.Errorf("%w: it is not a 404: %w", ErrUnconfirmedNotFound, err)
+	case !apiErr.fromPreo:
+		return fmt.Errorf("%w: %w; the answer is not Preo's JSON, so it may come from a proxy, or from a path that is not the API", ErrUnconfirmedNotFound, err)
+	}
+	if listErr := c.confirmListingAnswers(ctx); listErr != nil {
+		return fmt.Errorf("%w: %w; the user listing did not answer either: %w", ErrUnconfirmedNotFound, err, listErr)
+	}
+	return nil
+}
+
+// confirmListingAnswers reads the first page of the user listing, unless a
+// listing already answered: one request per client at most, shared by every
+// caller waiting for it.
+func (c *Client) confirmListingAnswers(ctx context.Context) error {
+	if c.listingAnswers.Load() {
+		return nil
+	}
+	c.listingProbe.Lock()
+	defer c.listingProbe.Unlock()
+	if c.listingAnswers.Load() {
+		return nil
+	}
+	_, _, err := c.startListing(ctx, ListUsersQuery{MaxResults: 1})
+	return c.redact(err)
 }
 
 // userURL escapes the id as one path segment: ids are opaque and may hold

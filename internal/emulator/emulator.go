@@ -6,8 +6,6 @@
 package emulator
 
 import (
-	"math"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -32,10 +30,10 @@ type Options struct {
 	ErrorRate float64       // fraction of /v1/ requests answered 503
 	RateLimit float64       // requests per second on /v1/ before 429 + Retry-After; 0 = unlimited
 	// Quirks, so provider tests can prove they tolerate what a real API may echo:
-	ClearedPhoneAsEmptyString bool   // a cleared phone_number is stored/echoed as "" instead of null
-	LowercaseEmails           bool   // PATCHed emails are stored lower-cased
-	LinkBaseURL               string // if set, next/previous links use this scheme+host instead of the request's
-	LoopingNext               bool   // every page's "next" points at the page itself (a broken server)
+	ClearedPhoneAsNull bool   // a phone_number PATCHed with "" is stored/echoed as null; DRF keeps ""
+	LowercaseEmails    bool   // PATCHed emails are stored lower-cased
+	LinkBaseURL        string // if set, next/previous links use this scheme+host instead of the request's
+	LoopingNext        bool   // every page's "next" points at the page itself (a broken server)
 	// RequestLogLimit, if positive, bounds the log behind Requests(): once it holds twice this
 	// many requests, all but the latest RequestLogLimit are dropped, so that a long-running
 	// emulator does not grow without bound. 0 keeps every request.
@@ -74,13 +72,6 @@ func newRecord(u User) *record {
 	return rec
 }
 
-type fault struct {
-	method, prefix   string
-	status           int
-	body, retryAfter string
-	remaining        int
-}
-
 // Server is the emulator: an http.Handler over an in-memory store of users, safe for
 // concurrent use. Its methods are the test-only controls.
 type Server struct {
@@ -101,7 +92,8 @@ type Server struct {
 	tokens   float64
 	refilled time.Time
 
-	conns atomic.Int64
+	conns       atomic.Int64
+	rateLimited atomic.Int64
 }
 
 // New returns an emulator with an empty store. It panics if LinkBaseURL is set but is not an
@@ -133,6 +125,10 @@ func (s *Server) ConnState(_ net.Conn, st http.ConnState) {
 
 // Connections returns how many connections have been opened so far.
 func (s *Server) Connections() int { return int(s.conns.Load()) }
+
+// RateLimited returns how many requests the rate limit (Options.RateLimit) has answered with 429
+// so far. Failures injected with Fail are not counted.
+func (s *Server) RateLimited() int { return int(s.rateLimited.Load()) }
 
 // Seed adds users, replacing any with the same ID. Timestamps are kept as the API's database
 // keeps them: in UTC, to the microsecond.
@@ -258,56 +254,4 @@ func (s *Server) record(r *http.Request, q url.Values, body []byte) {
 	if limit := s.opts.RequestLogLimit; limit > 0 && len(s.requests) >= 2*limit {
 		s.requests = slices.Clone(s.requests[len(s.requests)-limit:])
 	}
-}
-
-// Fail makes the next `times` requests whose method and path match (method "" = any; path matched as prefix, e.g. "/v1/user")
-// get `status` with `body` (a JSON string; "" means DRF's default body for that status) and, if retryAfter != "", a Retry-After header.
-// Injected failures are recorded in Requests() like any other request. A body that is not JSON
-// (a proxy's HTML error page, say) is sent as text/html.
-func (s *Server) Fail(method, pathPrefix string, status int, body, retryAfter string, times int) {
-	if times <= 0 {
-		return
-	}
-	s.ctl.Lock()
-	defer s.ctl.Unlock()
-	s.faults = append(s.faults, &fault{method: strings.ToUpper(method), prefix: pathPrefix, status: status, body: body, retryAfter: retryAfter, remaining: times})
-}
-
-// takeFault returns the first pending failure that matches r, using it up.
-func (s *Server) takeFault(method, path string) *fault {
-	s.ctl.Lock()
-	defer s.ctl.Unlock()
-	for i, f := range s.faults {
-		if (f.method == "" || f.method == method) && strings.HasPrefix(path, f.prefix) {
-			if f.remaining--; f.remaining == 0 {
-				s.faults = slices.Delete(s.faults, i, i+1)
-			}
-			return f
-		}
-	}
-	return nil
-}
-
-// throttle is a token bucket holding up to max(1, RateLimit) requests. When empty it returns
-// how long until the next request would be let through.
-func (s *Server) throttle(now time.Time) (wait time.Duration, ok bool) {
-	rate := s.opts.RateLimit
-	capacity := math.Max(1, rate)
-	s.ctl.Lock()
-	defer s.ctl.Unlock()
-	if s.refilled.IsZero() {
-		s.tokens = capacity
-	} else {
-		s.tokens = math.Min(capacity, s.tokens+now.Sub(s.refilled).Seconds()*rate)
-	}
-	s.refilled = now
-	if s.tokens >= 1 {
-		s.tokens--
-		return 0, true
-	}
-	return time.Duration((1 - s.tokens) / rate * float64(time.Second)), false
-}
-
-func (s *Server) failRandomly() bool {
-	return s.opts.ErrorRate > 0 && rand.Float64() < s.opts.ErrorRate
 }

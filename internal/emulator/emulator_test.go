@@ -624,9 +624,10 @@ func TestPatch(t *testing.T) {
 		{"email", "usr_0001", `{"email":" Alice.S@Example.COM "}`, 200, `"email":"Alice.S@Example.COM"`},
 		{"own email in other case", "usr_0001", `{"email":"ALICE.SMITH@example.com"}`, 200, `"email":"ALICE.SMITH@example.com"`},
 		{"phone", "usr_0001", `{"phone_number":" +45 99 "}`, 200, `"phone_number":"+45 99"`},
-		{"phone cleared with empty string", "usr_0001", `{"phone_number":""}`, 200, `"phone_number":null`},
+		// A nullable CharField that allows blanks keeps "" as "" in DRF; only null stores null.
+		{"phone cleared with empty string", "usr_0001", `{"phone_number":""}`, 200, `"phone_number":""`},
 		{"phone cleared with null", "usr_0001", `{"phone_number":null}`, 200, `"phone_number":null`},
-		{"phone cleared with blanks", "usr_0001", `{"phone_number":"   "}`, 200, `"phone_number":null`},
+		{"phone cleared with blanks", "usr_0001", `{"phone_number":"   "}`, 200, `"phone_number":""`},
 		{"32 characters", "usr_0001", `{"phone_number":"` + long("☎", 32) + `"}`, 200, `"phone_number":"` + long("☎", 32) + `"`},
 		{"read-only and unknown fields ignored", "usr_0001", `{"id":"x","is_active":false,"is_verified":false,"locale":"xx","metadata":{"a":1},"date_joined":"2020-01-01T00:00:00Z","edition_id":"e","nickname":"Al"}`, 200,
 			`{"id":"usr_0001","email":"alice.smith@example.com","phone_number":"+45 20 11 22 33","first_name":"Alice","last_name":"Smith","is_verified":true,"is_active":true,"locale":"en","msg_channel":"email","date_joined":"2024-03-04T09:15:00Z","last_seen":"2024-11-02T18:04:00.120000Z","metadata":{"source":"signup"}}`},
@@ -742,18 +743,18 @@ func TestPatchBodies(t *testing.T) {
 }
 
 func TestQuirks(t *testing.T) {
-	t.Run("ClearedPhoneAsEmptyString", func(t *testing.T) {
-		s := demoServer(Options{ClearedPhoneAsEmptyString: true})
-		for _, body := range []string{`{"phone_number":""}`, `{"phone_number":null}`} {
-			if res := patch(s, "usr_0001", body); res.code != 200 || !strings.Contains(res.body, `"phone_number":""`) {
+	t.Run("ClearedPhoneAsNull", func(t *testing.T) {
+		s := demoServer(Options{ClearedPhoneAsNull: true})
+		for _, body := range []string{`{"phone_number":""}`, `{"phone_number":"  "}`, `{"phone_number":null}`} {
+			if res := patch(s, "usr_0001", `{"phone_number":"+1"}`); !strings.Contains(res.body, `"phone_number":"+1"`) {
+				t.Fatalf("setting a phone: %s", res.body)
+			}
+			if res := patch(s, "usr_0001", body); res.code != 200 || !strings.Contains(res.body, `"phone_number":null`) {
 				t.Errorf("%s: %d %s", body, res.code, res.body)
 			}
-			if u, _ := s.User("usr_0001"); u.PhoneNumber == nil || *u.PhoneNumber != "" {
-				t.Errorf("%s: stored %v", body, u.PhoneNumber)
+			if u, _ := s.User("usr_0001"); u.PhoneNumber != nil {
+				t.Errorf("%s: stored %q", body, *u.PhoneNumber)
 			}
-		}
-		if res := patch(s, "usr_0001", `{"phone_number":"+1"}`); !strings.Contains(res.body, `"phone_number":"+1"`) {
-			t.Errorf("setting a phone: %s", res.body)
 		}
 	})
 	t.Run("LowercaseEmails", func(t *testing.T) {
@@ -904,6 +905,9 @@ func TestRateLimit(t *testing.T) {
 			}
 			if res := serve(s, "GET", "/_emulator/users", ""); res.code != 200 {
 				t.Errorf("control path throttled: %d", res.code)
+			}
+			if n := s.RateLimited(); n != 1 {
+				t.Errorf("RateLimited() = %d after one throttled request", n)
 			}
 		})
 	}

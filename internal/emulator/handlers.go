@@ -2,20 +2,18 @@ package emulator
 
 import (
 	"bytes"
-	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator/pycompat"
 )
 
 // maxBody bounds what the emulator reads of a request body. The real API has no such limit for
@@ -49,58 +47,58 @@ const djangoServerError = `
 
 // call is one request being answered.
 type call struct {
-	s      *Server
-	w      http.ResponseWriter
-	r      *http.Request
-	method string
-	q      url.Values
-	body   []byte
-	allow  string
-	indent int
+	s        *Server
+	w        http.ResponseWriter
+	r        *http.Request
+	api      bool // under /v1/: recorded, and subject to the rate limit and injected failures
+	method   string
+	q        url.Values
+	body     []byte
+	tooLarge bool // body holds only the first maxBody bytes
+	allow    string
+	indent   int
 }
 
-// ServeHTTP answers the API under /v1/ and the test-only controls under /_emulator/.
+// ServeHTTP answers the test-only controls under /_emulator/ directly. Every other request is
+// read and recorded, goes through the trouble layer (latency, rate limit, injected failures),
+// and, if that lets it through, is answered by the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, controlPrefix) {
 		s.serveControl(w, r)
 		return
 	}
+	c, ok := s.receive(w, r)
+	if !ok || c.trouble() {
+		return
+	}
+	c.serveAPI()
+}
+
+// receive reads the request into a call and records it if it is an API request; ok is false
+// if the body could not be read.
+func (s *Server) receive(w http.ResponseWriter, r *http.Request) (c *call, ok bool) {
 	// Django upper-cases the method before dispatching on it.
-	c := &call{s: s, w: w, r: r, method: strings.ToUpper(r.Method), q: parseQuery(r.URL.RawQuery)}
+	c = &call{s: s, w: w, r: r, method: strings.ToUpper(r.Method), q: parseQuery(r.URL.RawQuery)}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
-		return
+		return nil, false
 	}
-	tooLarge := len(body) > maxBody
+	c.tooLarge = len(body) > maxBody
 	c.body = body[:min(len(body), maxBody)]
-	api := strings.HasPrefix(r.URL.Path, apiPrefix)
-	if api {
+	c.api = strings.HasPrefix(r.URL.Path, apiPrefix)
+	if c.api {
 		s.record(r, c.q, c.body)
 	}
-	if s.opts.Latency > 0 && !sleep(r.Context(), s.opts.Latency) {
-		return
-	}
-	if api {
-		if s.opts.RateLimit > 0 {
-			if wait, ok := s.throttle(time.Now()); !ok {
-				c.throttled(int(math.Ceil(wait.Seconds())))
-				return
-			}
-		}
-		if s.failRandomly() {
-			c.detail(http.StatusServiceUnavailable, "Service temporarily unavailable, try again later.")
-			return
-		}
-		if f := s.takeFault(c.method, r.URL.Path); f != nil {
-			c.fault(f)
-			return
-		}
-	}
-	if tooLarge {
+	return c, true
+}
+
+// serveAPI answers c as the API does.
+func (c *call) serveAPI() {
+	if c.tooLarge {
 		c.detail(http.StatusRequestEntityTooLarge, "Request body too large.")
 		return
 	}
-	id, detail, ok := route(r.URL)
+	id, detail, ok := route(c.r.URL)
 	if !ok {
 		c.detail(http.StatusNotFound, "Not found.")
 		return
@@ -111,13 +109,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if detail {
 		c.allow = allowDetail
 	}
-	indent, ok := negotiate(r.Header)
+	indent, ok := negotiate(c.r.Header)
 	if !ok {
 		c.detail(http.StatusNotAcceptable, "Could not satisfy the request Accept header.")
 		return
 	}
 	c.indent = indent
-	if msg, ok := s.authenticate(r.Header); !ok {
+	if msg, ok := c.s.authenticate(c.r.Header); !ok {
 		c.w.Header()["Www-Authenticate"] = wwwAuthenticate
 		c.detail(http.StatusUnauthorized, msg)
 		return
@@ -133,18 +131,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.partialUpdate(id)
 	default:
 		c.detail(http.StatusMethodNotAllowed, `Method "`+c.method+`" not allowed.`)
-	}
-}
-
-// sleep waits d, or less if ctx ends first; it reports whether the full wait elapsed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 
@@ -173,14 +159,14 @@ func negotiate(h http.Header) (indent int, ok bool) {
 	}
 	best := -1
 	for item := range strings.SplitSeq(strings.Join(accept, ","), ",") {
-		mt := parseMediaType(strings.TrimFunc(item, pyIsSpace))
+		mt := parseMediaType(strings.TrimFunc(item, pycompat.IsSpace))
 		if !mt.matches("application", "json") {
 			continue
 		}
 		if p := mt.precedence(); p > best {
 			best = p
 			indent = 0
-			if n, ok := pyParseInt(mt.params["indent"]); ok {
+			if n, ok := pycompat.ParseInt(mt.params["indent"]); ok {
 				indent = int(max(min(n, 8), 0))
 			}
 		}
@@ -232,10 +218,8 @@ func (m mediaType) precedence() int {
 
 // authenticate is DRF's TokenAuthentication with the keyword "Bearer".
 func (s *Server) authenticate(h http.Header) (string, bool) {
-	// Python's bytes.split() separates on ASCII whitespace only.
-	auth := strings.FieldsFunc(h.Get("Authorization"), func(r rune) bool {
-		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
-	})
+	// DRF splits the header as bytes.
+	auth := pycompat.BytesFields(h.Get("Authorization"))
 	switch {
 	case len(auth) == 0 || !strings.EqualFold(auth[0], "bearer"):
 		return "Authentication credentials were not provided.", false
@@ -275,38 +259,6 @@ func (c *call) detail(status int, msg string) {
 	c.send(status, appendDetail(nil, msg))
 }
 
-// throttled is DRF's Throttled exception for a wait of n seconds.
-func (c *call) throttled(n int) {
-	c.w.Header()["Retry-After"] = []string{strconv.Itoa(n)}
-	c.detail(http.StatusTooManyRequests, throttledMessage(n))
-}
-
-func throttledMessage(n int) string {
-	if n == 1 {
-		return "Request was throttled. Expected available in 1 second."
-	}
-	return fmt.Sprintf("Request was throttled. Expected available in %d seconds.", n)
-}
-
-func (c *call) fault(f *fault) {
-	if f.retryAfter != "" {
-		c.w.Header()["Retry-After"] = []string{f.retryAfter}
-	}
-	if f.status == http.StatusUnauthorized {
-		c.w.Header()["Www-Authenticate"] = wwwAuthenticate
-	}
-	if f.body == "" {
-		c.detail(f.status, c.defaultDetail(f))
-		return
-	}
-	body := []byte(f.body)
-	if !json.Valid(body) {
-		c.sendHTML(f.status, body)
-		return
-	}
-	c.send(f.status, body)
-}
-
 func (c *call) sendHTML(status int, body []byte) {
 	h := c.w.Header()
 	h["Content-Type"] = contentTypeHTML
@@ -315,36 +267,6 @@ func (c *call) sendHTML(status int, body []byte) {
 	if c.method != http.MethodHead {
 		_, _ = c.w.Write(body)
 	}
-}
-
-// defaultDetail is the message of the DRF exception that answers with this status.
-func (c *call) defaultDetail(f *fault) string {
-	switch f.status {
-	case http.StatusBadRequest:
-		return "Malformed request."
-	case http.StatusUnauthorized:
-		return "Incorrect authentication credentials."
-	case http.StatusForbidden:
-		return "You do not have permission to perform this action."
-	case http.StatusNotFound:
-		return "Not found."
-	case http.StatusMethodNotAllowed:
-		return `Method "` + c.method + `" not allowed.`
-	case http.StatusNotAcceptable:
-		return "Could not satisfy the request Accept header."
-	case http.StatusUnsupportedMediaType:
-		return `Unsupported media type "` + c.r.Header.Get("Content-Type") + `" in request.`
-	case http.StatusTooManyRequests:
-		if n, err := strconv.Atoi(f.retryAfter); err == nil && n > 0 {
-			return throttledMessage(n)
-		}
-		return "Request was throttled."
-	case http.StatusInternalServerError:
-		return "A server error occurred."
-	case http.StatusServiceUnavailable:
-		return "Service temporarily unavailable, try again later."
-	}
-	return http.StatusText(f.status) + "."
 }
 
 // options is DRF's SimpleMetadata for the view. Neither view accepts PUT or POST, so there are
@@ -469,15 +391,15 @@ func (c *call) retrieve(id string) {
 func (c *call) requestData() (data any, ok bool) {
 	// Django sees no body without a Content-Length, whatever was sent (chunked uploads included).
 	if c.r.ContentLength <= 0 || len(c.body) == 0 {
-		return pyDict{}, true
+		return pycompat.Dict{}, true
 	}
 	ct := c.r.Header.Get("Content-Type")
 	if !parseMediaType(ct).matches("application", "json") {
 		c.detail(http.StatusUnsupportedMediaType, `Unsupported media type "`+ct+`" in request.`)
 		return nil, false
 	}
-	v, err := parsePyJSON(c.body)
-	if errors.Is(err, errPyRecursion) {
+	v, err := pycompat.ParseJSON(c.body)
+	if errors.Is(err, pycompat.ErrRecursion) {
 		c.sendHTML(http.StatusInternalServerError, []byte(djangoServerError))
 		return nil, false
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator/pycompat"
 )
 
 // parseQuery reads a query string as Django's QueryDict (and urllib's parse_qs, which DRF
@@ -26,7 +28,7 @@ func parseQuery(raw string) url.Values {
 			continue
 		}
 		k, v, _ := strings.Cut(field, "=")
-		k, v = pyUnquotePlus(k), pyUnquotePlus(v)
+		k, v = pycompat.UnquotePlus(k), pycompat.UnquotePlus(v)
 		q[k] = append(q[k], v)
 	}
 	return q
@@ -39,30 +41,6 @@ func latin1(s string) string {
 		r[i] = rune(s[i])
 	}
 	return string(r)
-}
-
-func pyUnquotePlus(s string) string {
-	if !strings.ContainsAny(s, "+%") {
-		return s
-	}
-	s = strings.ReplaceAll(s, "+", " ")
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) {
-			hi, ok1 := hexValue(rune(s[i+1]))
-			lo, ok2 := hexValue(rune(s[i+2]))
-			if ok1 && ok2 {
-				b = append(b, byte(hi<<4|lo))
-				i += 2
-				continue
-			}
-		}
-		b = append(b, s[i])
-	}
-	return pyDecodeReplace(string(b))
 }
 
 // last is QueryDict.get: the last value given for key, or "".
@@ -94,7 +72,7 @@ func parseFilter(q url.Values) filter {
 func searchTerms(v string) []string {
 	v = strings.ReplaceAll(v, "\x00", "")
 	v = strings.ReplaceAll(v, ",", " ")
-	terms := pyFields(v)
+	terms := pycompat.Fields(v)
 	for i, t := range terms {
 		terms[i] = strings.ToUpper(t)
 	}
@@ -138,7 +116,7 @@ func parseOrdering(q url.Values) []orderKey {
 	}
 	var keys []orderKey
 	for term := range strings.SplitSeq(v, ",") {
-		term = string(pyStrip([]rune(term)))
+		term = string(pycompat.Strip([]rune(term)))
 		field, desc := strings.CutPrefix(term, "-")
 		if orderingFields[field] {
 			keys = append(keys, orderKey{field, desc})
@@ -205,7 +183,7 @@ func pageNumber(q url.Values, numPages int) (int, bool) {
 	if v == "last" {
 		return numPages, true
 	}
-	n, ok := pyParseInt(v)
+	n, ok := pycompat.ParseInt(v)
 	if !ok || n < 1 || n > int64(numPages) {
 		return 0, false
 	}

@@ -1,16 +1,13 @@
 package emulator
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // FuzzListQuery sends arbitrary query strings to the list endpoint. Whatever the query, the
@@ -133,66 +130,4 @@ func FuzzListQuery(f *testing.F) {
 			t.Fatalf("?%s: users out of order: %v", rawQuery, ids)
 		}
 	})
-}
-
-// FuzzPyJSON checks the Python-compatible body parser against encoding/json: on valid UTF-8
-// both accept the same documents, except where Python is stricter (NaN and Infinity, integers
-// of more than 4300 digits, deep nesting), and never panic.
-func FuzzPyJSON(f *testing.F) {
-	for _, s := range []string{
-		`{"email":"a@b.co","first_name":null}`, `[1,2.5e3,-0,"\ud83d\ude00"]`, `{"a":{"b":[true,false,null]}}`, `"\u12"`,
-		`{"a":1,}`, "[1,]", "NaN", `"\udc00"`, "\ufeff{}", " \t\n\r1 ", `{"a" 1}`, "01", "1e999", `"a` + "\x01" + `"`,
-	} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		v, err := parsePyJSON(body)
-		if !utf8.Valid(body) || bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
-			return
-		}
-		goValid := json.Valid(body)
-		if err == nil && !goValid {
-			t.Fatalf("%q: accepted, encoding/json refuses it", body)
-		}
-		if err != nil && goValid {
-			var perr *pyJSONError
-			stricter := errors.Is(err, errPyRecursion) || errors.As(err, &perr) && strings.HasPrefix(perr.msg, "Exceeds the limit")
-			if !stricter {
-				t.Fatalf("%q: refused (%v), encoding/json accepts it", body, err)
-			}
-		}
-		if err != nil {
-			return
-		}
-		var want any
-		if json.Unmarshal(body, &want) == nil && !sameJSON(v, want) {
-			t.Fatalf("%q: decoded %#v, encoding/json has %#v", body, v, want)
-		}
-	})
-}
-
-// sameJSON compares a parsePyJSON value with what encoding/json decodes.
-func sameJSON(py, goValue any) bool {
-	switch x := py.(type) {
-	case pyStr:
-		return string(x) == goValue
-	case pyInt:
-		var f float64
-		return json.Unmarshal([]byte(x), &f) == nil && f == goValue
-	case pyList:
-		y, ok := goValue.([]any)
-		return ok && slices.EqualFunc(x, y, sameJSON)
-	case pyDict:
-		y, ok := goValue.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, v := range x {
-			if !sameJSON(v, y[k]) {
-				return false
-			}
-		}
-		return true
-	}
-	return py == goValue
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator/pycompat"
 )
 
 // Responses are written the way DRF's JSONRenderer writes them: compact separators, non-ASCII
@@ -200,7 +202,7 @@ func appendFloat(b []byte, f float64) []byte {
 	case f == math.Trunc(f):
 		return strconv.AppendFloat(b, f, 'f', -1, 64)
 	}
-	return append(b, pyFloatRepr(f)...)
+	return append(b, pycompat.FloatRepr(f)...)
 }
 
 // appendDetail renders DRF's {"detail": "..."} error body.

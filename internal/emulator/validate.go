@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator/pycompat"
 )
 
 // A PATCH body goes through the user serializer as DRF runs it with partial=True: only the
@@ -38,14 +40,14 @@ const (
 // validate applies data to a copy of old, or returns the 400 body. Callers hold s.mu, so the
 // uniqueness check sees a consistent store.
 func (s *Server) validate(old *record, data any) (User, []byte) {
-	dict, ok := data.(pyDict)
+	dict, ok := data.(pycompat.Dict)
 	switch {
 	case data == nil:
 		// Serializer.errors turns a lone "may not be null" for the whole body into this.
 		return User{}, []byte(`{"non_field_errors":["No data provided"]}`)
 	case !ok:
 		var e fieldErrors
-		e.add("non_field_errors", "Invalid data. Expected a dictionary, but got "+pyTypeName(data)+".")
+		e.add("non_field_errors", "Invalid data. Expected a dictionary, but got "+pycompat.TypeName(data)+".")
 		return User{}, e.appendJSON(nil)
 	}
 	u := old.u.clone()
@@ -64,22 +66,18 @@ func (s *Server) validate(old *record, data any) (User, []byte) {
 		switch f.name {
 		case "email":
 			if s.opts.LowercaseEmails {
-				value = strings.ToLower(value)
+				value = ptr(strings.ToLower(*value))
 			}
-			u.Email = value
+			u.Email = *value
 		case "phone_number":
-			switch {
-			case value != "":
-				u.PhoneNumber = ptr(value)
-			case s.opts.ClearedPhoneAsEmptyString:
-				u.PhoneNumber = ptr("")
-			default:
-				u.PhoneNumber = nil
+			if s.opts.ClearedPhoneAsNull && value != nil && *value == "" {
+				value = nil
 			}
+			u.PhoneNumber = value
 		case "first_name":
-			u.FirstName = value
+			u.FirstName = *value
 		case "last_name":
-			u.LastName = value
+			u.LastName = *value
 		}
 	}
 	if !errs.empty() {
@@ -100,37 +98,38 @@ func (s *Server) emailTaken(id, email string) bool {
 }
 
 // run is CharField.run_validation: the blank check on the raw value, then null, then the type
-// check, then whitespace trimming and every validator, whose messages all count. A null or
-// blank value comes back as "".
-func (f charField) run(v any, taken func(string) bool) (string, []string) {
-	if s, ok := v.(pyStr); ok && len(pyStrip(s)) == 0 {
+// check, then whitespace trimming and every validator, whose messages all count. A blank value
+// comes back as "" and a null one as nil: only a field that allows null returns nil without
+// messages.
+func (f charField) run(v any, taken func(string) bool) (*string, []string) {
+	if s, ok := v.(pycompat.Str); ok && len(pycompat.Strip(s)) == 0 {
 		if !f.allowBlank {
-			return "", []string{msgBlank}
+			return nil, []string{msgBlank}
 		}
-		return "", nil
+		return ptr(""), nil
 	}
 	if v == nil {
 		if !f.allowNull {
-			return "", []string{msgNull}
+			return nil, []string{msgNull}
 		}
-		return "", nil
+		return nil, nil
 	}
 	var text []rune
 	switch x := v.(type) {
-	case pyStr:
+	case pycompat.Str:
 		text = x
-	case pyInt:
+	case pycompat.Int:
 		text = []rune(string(x))
 	case float64:
-		text = []rune(pyFloatRepr(x))
+		text = []rune(pycompat.FloatRepr(x))
 	default:
 		// DRF refuses booleans and containers; EmailField words the refusal its own way.
 		if f.email {
-			return "", []string{msgEmail}
+			return nil, []string{msgEmail}
 		}
-		return "", []string{msgString}
+		return nil, []string{msgString}
 	}
-	text = pyStrip(text)
+	text = pycompat.Strip(text)
 	value := string(text)
 	// The validators in the order ModelSerializer builds them: unique, then CharField's, then
 	// EmailField's.
@@ -150,7 +149,7 @@ func (f charField) run(v any, taken func(string) bool) (string, []string) {
 	if f.email && !validEmail(text) {
 		msgs = append(msgs, msgEmail)
 	}
-	return value, msgs
+	return &value, msgs
 }
 
 func isSurrogate(r rune) bool { return r >= 0xd800 && r <= 0xdfff }

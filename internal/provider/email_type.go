@@ -14,7 +14,8 @@ import (
 // Email addresses are compared without regard to letter case: Preo may store
 // or echo "Ada@Example.com" as "ada@example.com", and that must neither fail
 // an apply as an inconsistent result nor show up as a change in the next plan.
-// The type handles what Terraform applies; emailCaseInsensitive handles plans.
+// The type handles what Terraform applies; plans compare with sameEmail
+// (user_plan.go).
 var (
 	_ basetypes.StringTypable                    = emailType{}
 	_ basetypes.StringValuableWithSemanticEquals = emailValue{}

@@ -8,11 +8,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/preo/terraform-provider-preo/internal/emulator"
@@ -46,6 +48,138 @@ func factories(env map[string]string) map[string]func() (tfprotov6.ProviderServe
 }
 
 var noEnv = factories(nil)
+
+// diagnosticsLog keeps the warnings the provider returned to Terraform, so
+// that tests can check what a reviewer of a plan, or of an apply, reads.
+// Terraform starts the provider anew for each command, so the log lives
+// outside the provider.
+type diagnosticsLog struct {
+	mu       sync.Mutex
+	warnings map[string][]*tfprotov6.Diagnostic // by stage: "plan", "apply", "read"
+}
+
+func newDiagnosticsLog() *diagnosticsLog {
+	return &diagnosticsLog{warnings: map[string][]*tfprotov6.Diagnostic{}}
+}
+
+func (l *diagnosticsLog) add(stage string, diags []*tfprotov6.Diagnostic) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityWarning {
+			l.warnings[stage] = append(l.warnings[stage], d)
+		}
+	}
+}
+
+// take returns the warnings of a stage and forgets them.
+func (l *diagnosticsLog) take(stage string) []*tfprotov6.Diagnostic {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	taken := l.warnings[stage]
+	delete(l.warnings, stage)
+	return taken
+}
+
+// recordingFactories serve the provider like noEnv, recording its warnings.
+func recordingFactories(log *diagnosticsLog) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"preo": func() (tfprotov6.ProviderServer, error) {
+			server, err := noEnv["preo"]()
+			if err != nil {
+				return nil, err
+			}
+			return &recordingServer{ProviderServer: server, log: log}, nil
+		},
+	}
+}
+
+type recordingServer struct {
+	tfprotov6.ProviderServer
+	log *diagnosticsLog
+}
+
+func (s *recordingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.PlanResourceChange(ctx, req)
+	if resp != nil {
+		s.log.add("plan", resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		s.log.add("apply", resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (s *recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		s.log.add("read", resp.Diagnostics)
+	}
+	return resp, err
+}
+
+// checkFunc runs an assertion as a plan check or a state check.
+type checkFunc func() error
+
+func (f checkFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
+
+func (f checkFunc) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
+}
+
+// expectWarning checks that the provider warned in a stage with this summary
+// and a detail that holds every part, in order (see errorMatching). Each
+// check forgets the stage's warnings, so it sees only its own step.
+func expectWarning(log *diagnosticsLog, stage, summary string, parts ...string) checkFunc {
+	return func() error {
+		_, err := findWarning(log.take(stage), summary, parts...)
+		return err
+	}
+}
+
+func findWarning(warnings []*tfprotov6.Diagnostic, summary string, parts ...string) (*tfprotov6.Diagnostic, error) {
+	detail := errorMatching(parts...)
+	var seen []string
+	for _, w := range warnings {
+		if w.Summary == summary && detail.MatchString(w.Detail) {
+			return w, nil
+		}
+		seen = append(seen, w.Summary+": "+w.Detail)
+	}
+	return nil, fmt.Errorf("no warning %q matching %q; got %q", summary, parts, seen)
+}
+
+// expectNoWarning checks that the provider did not warn in a stage.
+func expectNoWarning(log *diagnosticsLog, stage string) checkFunc {
+	return func() error {
+		if warnings := log.take(stage); len(warnings) > 0 {
+			return fmt.Errorf("%s warned %q: %s", stage, warnings[0].Summary, warnings[0].Detail)
+		}
+		return nil
+	}
+}
+
+// inPreoBeforeApply changes a user in Preo after the plan is saved and
+// before it is applied, as someone might while a saved plan waits in CI. It
+// runs as a pre-apply plan check, the one hook between the two.
+type inPreoBeforeApply struct {
+	srv    *emulator.TestServer
+	id     string
+	change func(*emulator.User)
+}
+
+func (c inPreoBeforeApply) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	if !c.srv.UpdateUser(c.id, c.change) {
+		resp.Error = fmt.Errorf("user %s is not in the emulator", c.id)
+	}
+}
 
 // startEmulator starts a fresh emulator for one test.
 func startEmulator(t *testing.T, opts emulator.Options, users ...emulator.User) *emulator.TestServer {
@@ -108,6 +242,12 @@ func (c requestsCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequ
 	c.srv.ResetRequests()
 }
 
+// CheckPlan makes the same check on the requests made while planning.
+func (c requestsCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = c.check(c.srv.Requests())
+	c.srv.ResetRequests()
+}
+
 // expectPatches checks the exact bodies of the PATCH requests sent, in order.
 func expectPatches(srv *emulator.TestServer, bodies ...string) statecheck.StateCheck {
 	return requestsCheck{srv: srv, check: func(requests []emulator.Request) error {
@@ -143,4 +283,24 @@ func errorMatching(parts ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(part)), `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// teamConfig adopts every user as one of preo_user.team and sets each first
+// name to prefix and the user's id. count rather than for_each: the testing
+// framework's state reader does not support string instance keys.
+func teamConfig(users []emulator.User, prefix string) string {
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = fmt.Sprintf("%q", u.ID)
+	}
+	return fmt.Sprintf(`
+locals {
+  ids = [%s]
+}
+resource "preo_user" "team" {
+  count      = length(local.ids)
+  id         = local.ids[count.index]
+  first_name = "%s${local.ids[count.index]}"
+}
+`, strings.Join(ids, ", "), prefix)
 }

@@ -21,14 +21,14 @@ import (
 
 func liveEnv(t *testing.T) (map[string]string, *client.User) {
 	env := map[string]string{}
-	for _, key := range []string{client.EnvBaseURL, client.EnvAPIToken, client.EnvRequestTimeout, client.EnvMaxRetries, client.EnvMaxConcurrentRequests} {
+	for _, key := range []string{envBaseURL, envAPIToken, envRequestTimeout, envMaxRetries, envMaxConcurrentRequests} {
 		env[key] = os.Getenv(key)
 	}
 	id := os.Getenv("PREO_TEST_USER_ID")
-	if env[client.EnvBaseURL] == "" || env[client.EnvAPIToken] == "" || id == "" {
+	if env[envBaseURL] == "" || env[envAPIToken] == "" || id == "" {
 		t.Fatal("set PREO_BASE_URL, PREO_API_TOKEN and PREO_TEST_USER_ID")
 	}
-	c, err := client.New(client.Config{BaseURL: env[client.EnvBaseURL], Token: env[client.EnvAPIToken], UserAgent: client.UserAgent("test", "live")})
+	c, err := client.New(client.Config{BaseURL: env[envBaseURL], Token: env[envAPIToken], UserAgent: userAgent("test", "live")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,14 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -29,6 +31,16 @@ var (
 	_ provider.ProviderWithListResources = (*preoProvider)(nil)
 )
 
+// Environment variables that stand in for unset provider settings.
+const (
+	envAPIToken              = "PREO_API_TOKEN"
+	envBaseURL               = "PREO_BASE_URL"
+	envRequestTimeout        = "PREO_REQUEST_TIMEOUT"
+	envMaxRetries            = "PREO_MAX_RETRIES"
+	envMaxConcurrentRequests = "PREO_MAX_CONCURRENT_REQUESTS"
+	envMaxRequestsPerSecond  = "PREO_MAX_REQUESTS_PER_SECOND"
+)
+
 type preoProvider struct {
 	version string
 	// getenv reads the environment; tests swap it so they can run in parallel
@@ -36,12 +48,14 @@ type preoProvider struct {
 	getenv func(string) string
 }
 
+// The numbers are types.Number: see numberRange.
 type preoProviderModel struct {
 	APIToken              types.String `tfsdk:"api_token"`
 	BaseURL               types.String `tfsdk:"base_url"`
 	RequestTimeout        types.String `tfsdk:"request_timeout"`
-	MaxRetries            types.Int64  `tfsdk:"max_retries"`
-	MaxConcurrentRequests types.Int64  `tfsdk:"max_concurrent_requests"`
+	MaxRetries            types.Number `tfsdk:"max_retries"`
+	MaxConcurrentRequests types.Number `tfsdk:"max_concurrent_requests"`
+	MaxRequestsPerSecond  types.Number `tfsdk:"max_requests_per_second"`
 }
 
 // New returns the provider factory that main serves.
@@ -56,7 +70,19 @@ func (p *preoProvider) Metadata(_ context.Context, _ provider.MetadataRequest, r
 	resp.Version = p.version
 }
 
+var (
+	maxRetriesRange            = numberRange{minimum: 0, maximum: client.MaxMaxRetries}
+	maxConcurrentRequestsRange = numberRange{minimum: 1, maximum: client.MaxMaxConcurrentRequests}
+	// max_requests_per_second goes from 36 requests an hour, the slowest
+	// quota worth pacing to, to far beyond what max_concurrent_requests lets
+	// through at the API's usual latency.
+	maxRequestsPerSecondRange = numberRange{minimum: 0.01, maximum: 1000, fractions: true}
+)
+
 func (p *preoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	defaults := func(env, value string) string {
+		return "Defaults to the `" + env + "` environment variable, then `" + value + "`."
+	}
 	resp.Schema = schema.Schema{
 		Description: "Manages the users of Preo, the ticketing and customer platform, through its REST API.",
 		Attributes: map[string]schema.Attribute{
@@ -64,31 +90,42 @@ func (p *preoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Optional:  true,
 				Sensitive: true,
 				Description: "The Preo API token, sent as `Authorization: Bearer <token>`. " +
-					"Required here or in the `" + client.EnvAPIToken + "` environment variable.",
+					"Required here or in the `" + envAPIToken + "` environment variable. " +
+					"Surrounding whitespace, such as the newline at the end of a file read with `file()`, is removed.",
 			},
 			"base_url": schema.StringAttribute{
 				Optional: true,
-				Description: "The root URL of the Preo API. Must use `https://`, except towards this machine " +
+				Description: "The root URL of the Preo API, without the `/v1` API path. Must use `https://`, except towards this machine " +
 					"(`localhost`, `127.0.0.0/8`, `[::1]`), where `http://` is accepted, for the emulator. " +
-					"Defaults to the `" + client.EnvBaseURL + "` environment variable, then `" + client.DefaultBaseURL + "`.",
+					defaults(envBaseURL, client.DefaultBaseURL),
 			},
 			"request_timeout": schema.StringAttribute{
 				Optional: true,
-				Description: "How long one HTTP attempt may take, as a Go duration such as `\"30s\"` or `\"2m\"`. " +
-					"Defaults to the `" + client.EnvRequestTimeout + "` environment variable, then `30s`.",
+				Description: "How long one HTTP attempt may take, as a Go duration such as `\"30s\"` or `\"2m\"`, at most `" +
+					durationText(client.MaxRequestTimeout) + "`. " + defaults(envRequestTimeout, durationText(client.DefaultRequestTimeout)),
+				Validators: []validator.String{requestTimeout},
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				Optional: true,
 				Description: "How many times a request is retried after HTTP 429, 502, 503, 504 or a connection error, " +
-					"with jittered exponential backoff that honours `Retry-After`. `0` disables retries. " +
-					"Defaults to the `" + client.EnvMaxRetries + "` environment variable, then `4`.",
-				Validators: []validator.Int64{int64validator.AtLeast(0)},
+					"with jittered exponential backoff that honours `Retry-After`: a whole number " + maxRetriesRange.String() + ". `0` disables retries. " +
+					defaults(envMaxRetries, strconv.Itoa(client.DefaultMaxRetries)),
+				Validators: []validator.Number{maxRetriesRange},
 			},
-			"max_concurrent_requests": schema.Int64Attribute{
+			"max_concurrent_requests": schema.NumberAttribute{
 				Optional: true,
-				Description: "The most requests this provider has in flight at once, shared by every resource and data source. " +
-					"Defaults to the `" + client.EnvMaxConcurrentRequests + "` environment variable, then `8`.",
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
+				Description: "The most requests this provider has in flight at once, shared by every resource and data source: " +
+					"a whole number " + maxConcurrentRequestsRange.String() + ". " +
+					defaults(envMaxConcurrentRequests, strconv.Itoa(client.DefaultMaxConcurrentRequests)),
+				Validators: []validator.Number{maxConcurrentRequestsRange},
+			},
+			"max_requests_per_second": schema.NumberAttribute{
+				Optional: true,
+				Description: "The most requests per second this provider sends, shared by every resource and data source, " +
+					"for a token whose rate limit you know: set at or below it, Preo never has to answer HTTP 429. " +
+					"A number " + maxRequestsPerSecondRange.String() + "; fractions such as `0.5` are allowed. " +
+					"Defaults to the `" + envMaxRequestsPerSecond + "` environment variable, then no fixed limit: the provider then slows down by itself after an HTTP 429.",
+				Validators: []validator.Number{maxRequestsPerSecondRange},
 			},
 		},
 	}
@@ -105,7 +142,7 @@ func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	settings.UserAgent = client.UserAgent(p.version, req.TerraformVersion)
+	settings.UserAgent = userAgent(p.version, req.TerraformVersion)
 
 	c, err := client.New(settings)
 	if err != nil {
@@ -117,10 +154,17 @@ func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"request_timeout":         settings.RequestTimeout.String(),
 		"max_retries":             settings.MaxRetries,
 		"max_concurrent_requests": settings.MaxConcurrentRequests,
+		"max_requests_per_second": settings.MaxRequestsPerSecond,
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
 	resp.ListResourceData = c
+}
+
+// userAgent is the User-Agent header value every request carries.
+func userAgent(providerVersion, terraformVersion string) string {
+	return fmt.Sprintf("terraform-provider-preo/%s (+https://registry.terraform.io/providers/preo/preo) Terraform/%s",
+		providerVersion, terraformVersion)
 }
 
 // resolveSettings applies configuration over environment over default, and
@@ -133,19 +177,25 @@ func (p *preoProvider) resolveSettings(config preoProviderModel, diags *diag.Dia
 		MaxConcurrentRequests: client.DefaultMaxConcurrentRequests,
 	}
 
-	token, source, ok := p.stringSetting(config.APIToken, "api_token", client.EnvAPIToken, diags)
-	switch {
+	raw, source, ok := p.stringSetting(config.APIToken, "api_token", envAPIToken, diags)
+	// A token never holds whitespace, but one read with file() ends in a newline.
+	token := strings.TrimSpace(raw)
+	switch err := client.CheckToken(token); {
 	case config.APIToken.IsUnknown():
 	case !ok:
 		diags.AddAttributeError(path.Root("api_token"), "Missing Preo API Token",
-			fmt.Sprintf("The provider needs a Preo API token. Set api_token in the provider block or the %s environment variable.", client.EnvAPIToken))
-	case token == "":
+			fmt.Sprintf("The provider needs a Preo API token. Set api_token in the provider block or the %s environment variable.", envAPIToken))
+	case errors.Is(err, client.ErrEmptyToken):
 		diags.AddAttributeError(path.Root("api_token"), "Empty Preo API Token",
-			fmt.Sprintf("The API token from %s is empty. Set api_token in the provider block or the %s environment variable to a Preo API token.", source, client.EnvAPIToken))
+			fmt.Sprintf("The API token from %s is empty. Set api_token in the provider block or the %s environment variable to a Preo API token.", source, envAPIToken))
+	case err != nil:
+		diags.AddAttributeError(path.Root("api_token"), "Invalid Preo API Token",
+			fmt.Sprintf("The API token from %s contains a control character, such as a line break or a tab inside it, which no Preo token holds. "+
+				"It is not shown here. Check how the token is read into the configuration or the environment.", source))
 	}
 	settings.Token = token
 
-	if raw, source, ok := p.stringSetting(config.BaseURL, "base_url", client.EnvBaseURL, diags); ok {
+	if raw, source, ok := p.stringSetting(config.BaseURL, "base_url", envBaseURL, diags); ok {
 		if _, err := client.ParseBaseURL(raw); err != nil {
 			diags.AddAttributeError(path.Root("base_url"), "Invalid Preo Base URL",
 				fmt.Sprintf("The base URL from %s is not usable: %s. Set base_url to the Preo API root, such as %s.", source, err, client.DefaultBaseURL))
@@ -153,22 +203,47 @@ func (p *preoProvider) resolveSettings(config preoProviderModel, diags *diag.Dia
 		settings.BaseURL = raw
 	}
 
-	if raw, source, ok := p.stringSetting(config.RequestTimeout, "request_timeout", client.EnvRequestTimeout, diags); ok {
-		timeout, err := time.ParseDuration(raw)
-		if err != nil || timeout <= 0 {
+	if raw, source, ok := p.stringSetting(config.RequestTimeout, "request_timeout", envRequestTimeout, diags); ok {
+		timeout, err := parseRequestTimeout(raw)
+		if err != nil {
 			diags.AddAttributeError(path.Root("request_timeout"), "Invalid Request Timeout",
-				fmt.Sprintf("The request timeout %q from %s is not a positive Go duration. Use a value such as \"30s\" or \"2m\".", raw, source))
+				fmt.Sprintf("The request timeout %q from %s %s.", raw, source, err))
 		}
 		settings.RequestTimeout = timeout
 	}
 
-	if n, ok := p.intSetting(config.MaxRetries, "max_retries", client.EnvMaxRetries, 0, diags); ok {
-		settings.MaxRetries = n
+	if n, ok := p.numberSetting(config.MaxRetries, "max_retries", envMaxRetries, maxRetriesRange, diags); ok {
+		settings.MaxRetries = int(n)
 	}
-	if n, ok := p.intSetting(config.MaxConcurrentRequests, "max_concurrent_requests", client.EnvMaxConcurrentRequests, 1, diags); ok {
-		settings.MaxConcurrentRequests = n
+	if n, ok := p.numberSetting(config.MaxConcurrentRequests, "max_concurrent_requests", envMaxConcurrentRequests, maxConcurrentRequestsRange, diags); ok {
+		settings.MaxConcurrentRequests = int(n)
+	}
+	if n, ok := p.numberSetting(config.MaxRequestsPerSecond, "max_requests_per_second", envMaxRequestsPerSecond, maxRequestsPerSecondRange, diags); ok {
+		settings.MaxRequestsPerSecond = n
 	}
 	return settings
+}
+
+// parseRequestTimeout reads a Go duration within the client's bounds; its
+// error completes a sentence that names the value.
+func parseRequestTimeout(raw string) (time.Duration, error) {
+	timeout, err := time.ParseDuration(raw)
+	if err != nil || timeout <= 0 || timeout > client.MaxRequestTimeout {
+		return 0, fmt.Errorf("is not a positive Go duration of at most %s. Use a value such as \"30s\" or \"2m\"", durationText(client.MaxRequestTimeout))
+	}
+	return timeout, nil
+}
+
+// durationText writes a duration as a configuration would: "10m", not "10m0s".
+func durationText(d time.Duration) string {
+	text := d.String()
+	if strings.HasSuffix(text, "m0s") || strings.HasSuffix(text, "h0s") {
+		text = strings.TrimSuffix(text, "0s")
+	}
+	if strings.HasSuffix(text, "h0m") {
+		text = strings.TrimSuffix(text, "0m")
+	}
+	return text
 }
 
 // stringSetting returns the configured value, else the environment's, and
@@ -188,23 +263,32 @@ func (p *preoProvider) stringSetting(value types.String, attribute, env string, 
 	return "", "", false
 }
 
-func (p *preoProvider) intSetting(value types.Int64, attribute, env string, minimum int, diags *diag.Diagnostics) (int, bool) {
+// numberSetting returns the configured number, else the environment's,
+// within bounds; ok is false when neither sets a usable one.
+func (p *preoProvider) numberSetting(value types.Number, attribute, env string, bounds numberRange, diags *diag.Diagnostics) (float64, bool) {
 	if value.IsUnknown() {
 		addUnknownSettingError(diags, attribute, env)
 		return 0, false
 	}
 	if !value.IsNull() {
-		// The schema validator has already rejected values below the minimum.
-		return int(value.ValueInt64()), true
+		n, err := bounds.check(value.ValueBigFloat())
+		if err != nil {
+			diags.AddAttributeError(path.Root(attribute), bounds.summary(), fmt.Sprintf("%s %s.", attribute, err))
+		}
+		return n, err == nil
 	}
 	raw := p.getenv(env)
 	if raw == "" {
 		return 0, false
 	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < minimum {
+	number, ok := new(big.Float).SetString(strings.TrimSpace(raw))
+	if !ok {
+		number = nil
+	}
+	n, err := bounds.check(number)
+	if err != nil {
 		diags.AddAttributeError(path.Root(attribute), "Invalid "+env+" Value",
-			fmt.Sprintf("The %s environment variable is %q, which is not a whole number of at least %d. Fix the variable or set %s in the provider block.", env, raw, minimum, attribute))
+			fmt.Sprintf("The %s environment variable is %q, which is not %s %s. Fix the variable or set %s in the provider block.", env, raw, bounds.kind(), bounds, attribute))
 		return 0, false
 	}
 	return n, true

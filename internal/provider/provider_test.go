@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/preo/terraform-provider-preo/internal/client"
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
 
@@ -59,27 +58,87 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		},
 		"negative retries": {
 			provider: `api_token = "t"` + "\n" + `max_retries = -1`,
-			want:     errorMatching(`max_retries = -1`, `at least 0`),
+			want:     errorMatching(`Invalid Whole Number`, `max_retries = -1`, `max_retries is -1, which is not a whole number from 0 to 20`),
+		},
+		"too many retries": {
+			provider: `api_token = "t"` + "\n" + `max_retries = 21`,
+			want:     errorMatching(`max_retries = 21`, `not a whole number from 0 to 20`),
 		},
 		"zero concurrency": {
 			provider: `api_token = "t"` + "\n" + `max_concurrent_requests = 0`,
-			want:     errorMatching(`max_concurrent_requests = 0`, `at least 1`),
+			want:     errorMatching(`max_concurrent_requests = 0`, `not a whole number from 1 to 64`),
+		},
+		"fractional concurrency": {
+			provider: `api_token = "t"` + "\n" + `max_concurrent_requests = 1.5`,
+			want:     errorMatching(`Invalid Whole Number`, `max_concurrent_requests = 1.5`, `max_concurrent_requests is 1.5, which is not a whole number from 1 to 64`),
+		},
+		"huge concurrency": {
+			provider: `api_token = "t"` + "\n" + `max_concurrent_requests = 9223372036854775807`,
+			want:     errorMatching(`max_concurrent_requests = 9223372036854775807`, `not a whole number from 1 to 64`),
+		},
+		"long timeout": {
+			provider: `api_token = "t"` + "\n" + `request_timeout = "11m"`,
+			want:     errorMatching(`Invalid Request Timeout`, `request_timeout = "11m"`, `of at most 10m`),
+		},
+		"URL with the API path": {
+			provider: `api_token = "t"` + "\n" + `base_url = "https://api.preo.dev/v1/"`,
+			want:     errorMatching(`Invalid Preo Base URL`, `"https://api.preo.dev/v1/" ends in the API path /v1`, `Preo API root`),
+		},
+		"URL with credentials": {
+			env:  map[string]string{envAPIToken: "t", envBaseURL: "https://ada:hunter2@api.preo.dev"},
+			want: errorMatching(`Invalid Preo Base URL`, `"https://xxxxx@api.preo.dev" must not contain credentials`),
+		},
+		"token with a control character": {
+			provider: `api_token = "to\tken"`,
+			want:     errorMatching(`Invalid Preo API Token`, `contains a control character`, `It is not shown here`),
+		},
+		"token of whitespace": {
+			env:  map[string]string{envAPIToken: " \n"},
+			want: errorMatching(`Empty Preo API Token`, `PREO_API_TOKEN environment variable`),
+		},
+		"zero request rate": {
+			provider: `api_token = "t"` + "\n" + `max_requests_per_second = 0`,
+			want:     errorMatching(`Invalid Number`, `max_requests_per_second = 0`, `max_requests_per_second is 0, which is not a number between 0.01 and 1000`),
+		},
+		"request rate above the bound": {
+			provider: `api_token = "t"` + "\n" + `max_requests_per_second = 5000`,
+			want:     errorMatching(`max_requests_per_second = 5000`, `not a number between 0.01 and 1000`),
+		},
+		"request rate beyond any float": {
+			provider: `api_token = "t"` + "\n" + `max_requests_per_second = 1e400`,
+			want:     errorMatching(`max_requests_per_second = 1e400`, `not a number between 0.01 and 1000`),
+		},
+		"bad request rate from environment": {
+			env:  map[string]string{envAPIToken: "t", envMaxRequestsPerSecond: "fast"},
+			want: errorMatching(`Invalid PREO_MAX_REQUESTS_PER_SECOND Value`, `"fast"`, `between 0.01 and 1000`),
+		},
+		"negative request rate from environment": {
+			env:  map[string]string{envAPIToken: "t", envMaxRequestsPerSecond: "-2"},
+			want: errorMatching(`Invalid PREO_MAX_REQUESTS_PER_SECOND Value`, `"-2"`),
 		},
 		"bad duration from environment": {
-			env:  map[string]string{client.EnvAPIToken: "t", client.EnvRequestTimeout: "forever"},
+			env:  map[string]string{envAPIToken: "t", envRequestTimeout: "forever"},
 			want: errorMatching(`Invalid Request Timeout`, `PREO_REQUEST_TIMEOUT environment variable`),
 		},
 		"insecure URL from environment": {
-			env:  map[string]string{client.EnvAPIToken: "t", client.EnvBaseURL: "http://example.com"},
+			env:  map[string]string{envAPIToken: "t", envBaseURL: "http://example.com"},
 			want: errorMatching(`Invalid Preo Base URL`, `PREO_BASE_URL environment variable`),
 		},
 		"bad retries from environment": {
-			env:  map[string]string{client.EnvAPIToken: "t", client.EnvMaxRetries: "many"},
+			env:  map[string]string{envAPIToken: "t", envMaxRetries: "many"},
 			want: errorMatching(`Invalid PREO_MAX_RETRIES Value`, `"many"`),
 		},
 		"negative concurrency from environment": {
-			env:  map[string]string{client.EnvAPIToken: "t", client.EnvMaxConcurrentRequests: "-3"},
-			want: errorMatching(`Invalid PREO_MAX_CONCURRENT_REQUESTS Value`, `at least 1`),
+			env:  map[string]string{envAPIToken: "t", envMaxConcurrentRequests: "-3"},
+			want: errorMatching(`Invalid PREO_MAX_CONCURRENT_REQUESTS Value`, `from 1 to 64`),
+		},
+		"fractional concurrency from environment": {
+			env:  map[string]string{envAPIToken: "t", envMaxConcurrentRequests: "2.5"},
+			want: errorMatching(`Invalid PREO_MAX_CONCURRENT_REQUESTS Value`, `"2.5", which is not a whole number from 1 to 64`),
+		},
+		"too many retries from environment": {
+			env:  map[string]string{envAPIToken: "t", envMaxRetries: "1000000"},
+			want: errorMatching(`Invalid PREO_MAX_RETRIES Value`, `from 0 to 20`),
 		},
 		"unknown value": {
 			provider: `api_token = terraform_data.token.output`,
@@ -93,7 +152,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 			// Unless the case is about the URL, point the provider at the
 			// emulator, so that a request it wrongly sent would be counted.
 			provider := tc.provider
-			if !strings.Contains(provider, "base_url") && tc.env[client.EnvBaseURL] == "" {
+			if !strings.Contains(provider, "base_url") && tc.env[envBaseURL] == "" {
 				provider += fmt.Sprintf("\nbase_url = %q", srv.URL)
 			}
 			resource.UnitTest(t, resource.TestCase{
@@ -122,11 +181,13 @@ func TestAccProvider_environment(t *testing.T) {
 	srv := startEmulator(t, emulator.Options{}, ada())
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{
-			client.EnvBaseURL:               srv.URL + "/",
-			client.EnvAPIToken:              srv.Token,
-			client.EnvRequestTimeout:        "5s",
-			client.EnvMaxRetries:            "2",
-			client.EnvMaxConcurrentRequests: "3",
+			envBaseURL: srv.URL + "/",
+			// As file() reads it: the newline is trimmed.
+			envAPIToken:              srv.Token + "\n",
+			envRequestTimeout:        "5s",
+			envMaxRetries:            "2",
+			envMaxConcurrentRequests: "3",
+			envMaxRequestsPerSecond:  "2.5",
 		}),
 		Steps: []resource.TestStep{{
 			Config: `provider "preo" {}` + readAda,
@@ -142,9 +203,9 @@ func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
 	srv := startEmulator(t, emulator.Options{}, ada())
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{
-			client.EnvBaseURL:    "http://example.com",
-			client.EnvAPIToken:   "wrong-token",
-			client.EnvMaxRetries: "lots",
+			envBaseURL:    "http://example.com",
+			envAPIToken:   "wrong-token",
+			envMaxRetries: "lots",
 		}),
 		Steps: []resource.TestStep{{
 			Config: withProvider(srv, readAda),
@@ -195,21 +256,30 @@ func TestAccProvider_tokenNeverLogged(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
+	providerBlock := fmt.Sprintf("provider \"preo\" {\n  base_url = %q\n}\n", srv.URL)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(map[string]string{client.EnvAPIToken: token}),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`provider "preo" {
-  base_url = %q
-}
-`, srv.URL) + userConfig(`id = "usr_ada"`, `first_name = "Augusta"`),
-			ConfigPlanChecks: emptyPlanAfterApply(),
-		}},
+		ProtoV6ProviderFactories: factories(map[string]string{envAPIToken: token}),
+		Steps: []resource.TestStep{
+			{
+				Config:           providerBlock + userConfig(`id = "usr_ada"`, `first_name = "Augusta"`),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+			},
+			{
+				// An error answer that echoes the token as a key, a nested
+				// key and a value.
+				PreConfig: func() {
+					srv.Fail("PATCH", "/v1/user/", 400, `{"`+token+`": ["unknown field"], "metadata": {"`+token+`": ["`+token+`"]}}`, "", 1)
+				},
+				Config:      providerBlock + userConfig(`id = "usr_ada"`, `first_name = "Ada"`),
+				ExpectError: errorMatching(`400 Bad Request`, `[redacted]: unknown field`),
+			},
+		},
 	})
 	logs, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Sending request to Preo", `first_name\":\"Augusta`} {
+	for _, want := range []string{"Sending request to Preo", `first_name\":\"Augusta`, "unknown field"} {
 		if !strings.Contains(string(logs), want) {
 			t.Errorf("the TRACE log lacks %q, so it cannot show the token is absent", want)
 		}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -97,7 +95,7 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	)
 	if known(config.ID) {
 		user, err = d.client.GetUser(ctx, config.ID.ValueString())
-		if client.IsNotFound(err) {
+		if client.IsNotFound(err) && d.client.ConfirmNotFound(ctx, err) == nil {
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "Preo User Not Found",
 				fmt.Sprintf("No Preo user has the id %q. Check the id, and that the API token can see this user.", config.ID.ValueString()))
 			return
@@ -115,22 +113,4 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 	state := userDataSourceModel{userModel: newUserModel(user), EditionID: config.EditionID, OrganizationID: config.OrganizationID}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// userDataSourceAttributes describes a user, read-only, for the data sources.
-func userDataSourceAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"id":           schema.StringAttribute{Computed: true, Description: descID},
-		"email":        schema.StringAttribute{Computed: true, CustomType: emailType{}, Description: descEmail},
-		"phone_number": schema.StringAttribute{Computed: true, Description: descPhoneNumber},
-		"first_name":   schema.StringAttribute{Computed: true, Description: descFirstName},
-		"last_name":    schema.StringAttribute{Computed: true, Description: descLastName},
-		"is_verified":  schema.BoolAttribute{Computed: true, Description: descIsVerified},
-		"is_active":    schema.BoolAttribute{Computed: true, Description: descIsActive},
-		"locale":       schema.StringAttribute{Computed: true, Description: descLocale},
-		"msg_channel":  schema.StringAttribute{Computed: true, Description: descMsgChannel},
-		"date_joined":  schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, Description: descDateJoined},
-		"last_seen":    schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, Description: descLastSeen},
-		"metadata":     schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, Description: descMetadata},
-	}
 }

@@ -84,7 +84,7 @@ func TestAccUserDataSource_invalidArguments(t *testing.T) {
   id         = "usr_ada"
   edition_id = "edt_main"
 }`), PlanOnly: true, ExpectError: errorMatching(`Invalid Attribute Combination`, `cannot be specified when`)},
-			{Config: withProvider(srv, `data "preo_user" "one" { email = "ada" }`), PlanOnly: true, ExpectError: errorMatching(`must look like an email address`)},
+			{Config: withProvider(srv, `data "preo_user" "one" { email = "ada" }`), PlanOnly: true, ExpectError: errorMatching(`Invalid Email Address`, `email is "ada", which Preo would refuse as an email address: it has no @`)},
 		},
 	})
 	if n := len(srv.Requests()); n != 0 {

@@ -25,19 +25,25 @@ func findUserByEmail(ctx context.Context, c *client.Client, email string, scope 
 	}
 	switch len(matches) {
 	case 0:
-		return nil, &emailLookupError{fmt.Sprintf("no Preo user has the email address %q%s", email, scopeText(scope))}
+		return nil, &emailLookupError{message: fmt.Sprintf("no Preo user has the email address %q%s", email, scopeText(scope))}
 	case 1:
 		return &matches[0], nil
 	}
 	ids := make([]string, len(matches))
 	for i, user := range matches {
-		ids[i] = fmt.Sprintf("%q", user.ID)
+		ids[i] = user.ID
 	}
-	return nil, &emailLookupError{fmt.Sprintf("%d Preo users have the email address %q%s: %s", len(matches), email, scopeText(scope), strings.Join(ids, ", "))}
+	return nil, &emailLookupError{
+		message: fmt.Sprintf("%d Preo users have the email address %q%s: %s", len(matches), email, scopeText(scope), quotedList(ids)),
+		ids:     ids,
+	}
 }
 
-// emailLookupError is an email that matched no user, or several.
-type emailLookupError struct{ message string }
+// emailLookupError is an email that matched no user, or several (ids).
+type emailLookupError struct {
+	message string
+	ids     []string
+}
 
 func (e *emailLookupError) Error() string { return e.message }
 
@@ -53,4 +59,12 @@ func scopeText(scope client.ListUsersQuery) string {
 		return ""
 	}
 	return " in " + strings.Join(parts, " and ")
+}
+
+func quotedList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, value := range values {
+		quoted[i] = fmt.Sprintf("%q", value)
+	}
+	return strings.Join(quoted, ", ")
 }

@@ -2,13 +2,10 @@ package provider
 
 import (
 	"bytes"
-	"regexp"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
@@ -85,17 +82,5 @@ const (
 	descMetadata    = "The user's free-form metadata object, as normalized JSON. Use `jsondecode()` to read it. Read-only."
 )
 
-var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-
-// Plan-time checks for the writable attributes.
-func emailValidators() []validator.String {
-	return []validator.String{
-		notPadded{},
-		stringvalidator.RegexMatches(emailPattern, "must look like an email address, such as ada@example.com"),
-		stringvalidator.UTF8LengthAtMost(254),
-	}
-}
-
-func textValidators(maxLength int) []validator.String {
-	return []validator.String{notPadded{}, stringvalidator.UTF8LengthAtMost(maxLength)}
-}
+// known reports whether a value is set and known.
+func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }

@@ -5,17 +5,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
@@ -43,57 +39,20 @@ func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest,
 }
 
 func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := func() []planmodifier.String { return []planmodifier.String{stringplanmodifier.UseStateForUnknown()} }
+	attributes := userResourceAttributes()
+	attributes["id"] = schema.StringAttribute{
+		Optional: true,
+		Computed: true,
+		Description: descID + " Required to adopt a user (or import one by id or email). " +
+			"Changing it stops managing the old user and adopts the new one.",
+		Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+		PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+	}
 	resp.Schema = schema.Schema{
 		Description: "Manages an existing Preo user: its email address, phone number and names. " +
 			"Preo's API cannot create or delete users, so creating this resource adopts the user with the given id, " +
 			"and destroying it only stops Terraform from managing the user, who stays in Preo.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Optional: true,
-				Computed: true,
-				Description: descID + " Required to adopt a user (or import one by id or email). " +
-					"Changing it stops managing the old user and adopts the new one.",
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"email": schema.StringAttribute{
-				Optional:      true,
-				Computed:      true,
-				CustomType:    emailType{},
-				Description:   descEmail + " Left as it is in Preo when not set.",
-				Validators:    emailValidators(),
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), emailCaseInsensitive{}},
-			},
-			"phone_number": schema.StringAttribute{
-				Optional:      true,
-				Computed:      true,
-				Description:   descPhoneNumber + " Set `\"\"` to clear it. Left as it is in Preo when not set.",
-				Validators:    textValidators(32),
-				PlanModifiers: keep(),
-			},
-			"first_name": schema.StringAttribute{
-				Optional:      true,
-				Computed:      true,
-				Description:   descFirstName + " Left as it is in Preo when not set.",
-				Validators:    textValidators(80),
-				PlanModifiers: keep(),
-			},
-			"last_name": schema.StringAttribute{
-				Optional:      true,
-				Computed:      true,
-				Description:   descLastName + " Left as it is in Preo when not set.",
-				Validators:    textValidators(80),
-				PlanModifiers: keep(),
-			},
-			"is_verified": schema.BoolAttribute{Computed: true, Description: descIsVerified},
-			"is_active":   schema.BoolAttribute{Computed: true, Description: descIsActive},
-			"locale":      schema.StringAttribute{Computed: true, Description: descLocale, PlanModifiers: keep()},
-			"msg_channel": schema.StringAttribute{Computed: true, Description: descMsgChannel},
-			"date_joined": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, Description: descDateJoined, PlanModifiers: keep()},
-			"last_seen":   schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, Description: descLastSeen},
-			"metadata":    schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, Description: descMetadata},
-		},
+		Attributes: attributes,
 	}
 }
 
@@ -101,77 +60,42 @@ func (r *userResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan stops a plan that would "create" a user without saying which
-// one, so the mistake shows at plan time rather than halfway through apply,
-// and drops updates that would change nothing in Preo.
+// ModifyPlan makes the plan show what the apply will do (user_plan.go): an
+// adoption previews the user as it will be, an update changes only what the
+// PATCH changes, and a destroy says that the user stays in Preo.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		return
-	}
-	if !req.State.Raw.IsNull() {
-		r.keepUnchangedUser(ctx, req, resp)
-		return
-	}
-	var id types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
-	if resp.Diagnostics.HasError() || !id.IsNull() {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(path.Root("id"), "Missing Preo User ID",
-		"Preo's API cannot create users, so preo_user adopts a user that already exists. "+
-			"Set id to the user's id to adopt it, or import it instead: "+
-			"`terraform import ADDRESS <id or email>`, or an `import` block with the id or email address.")
-}
-
-// keepUnchangedUser plans no change when the configuration differs from
-// state only in ways Preo ignores, such as the letter case of an email
-// address. The framework has already marked the read-only facts unknown by
-// then, because the raw values differ, which would show an update that sends
-// nothing.
-func (r *userResource) keepUnchangedUser(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var plan, state userModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	for _, value := range []types.String{plan.ID, plan.Email.StringValue, plan.PhoneNumber, plan.FirstName, plan.LastName} {
-		if value.IsUnknown() {
-			return
-		}
-	}
-	if plan.ID.Equal(state.ID) && changedFields(plan, state).IsEmpty() {
-		resp.Plan.Raw = req.State.Raw
+	switch {
+	case req.Plan.Raw.IsNull():
+		warnDestroy(ctx, req, resp)
+	case req.State.Raw.IsNull():
+		r.planAdoption(ctx, req, resp)
+	default:
+		planUpdate(ctx, req, resp)
 	}
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan userModel
+	var plan, config userModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	id := plan.ID.ValueString()
 
-	current, err := r.client.GetUser(ctx, id)
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Preo User Not Found",
-			fmt.Sprintf("No Preo user has the id %q, so it cannot be adopted. Preo's API cannot create users: "+
-				"create the user in Preo first, or set id to an existing user's id.", id))
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
+	current := r.readUserToAdopt(ctx, id, &resp.Diagnostics)
+	if current == nil {
 		return
 	}
 
 	user := current
-	if changes := changedFields(plan, newUserModel(current)); !changes.IsEmpty() {
-		if user = r.update(ctx, id, changes, &resp.Diagnostics); user == nil {
+	changes := changedFields(config, newUserModel(current))
+	if !changes.IsEmpty() {
+		if user = r.sendChanges(ctx, id, changes, &resp.Diagnostics); user == nil {
 			return
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics))...)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -182,12 +106,18 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 
 	user, err := r.client.GetUser(ctx, state.ID.ValueString())
+	// Forgetting the user needs proof that it is gone, not just any 404.
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Preo User No Longer Exists",
-			fmt.Sprintf("The Preo user %q was not found, so Terraform has stopped managing it. "+
-				"If the configuration still names it, the next plan proposes to adopt it again.", state.ID.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
+		if err = r.client.ConfirmNotFound(ctx, err); err == nil {
+			resp.Diagnostics.AddWarning("Preo User No Longer Exists",
+				fmt.Sprintf("The Preo user %q (%s) was not found in Preo, so Terraform has stopped managing it. "+
+					"To manage it again, restore the user in Preo and import it; otherwise set id to adopt another user, or remove the resource block. "+
+					"Until then, plans for a block that names this user by id, or has no id at all (as -generate-config-out writes it), fail: "+
+					"Preo's API cannot create users.",
+					state.ID.ValueString(), state.Email.ValueString()))
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
@@ -197,37 +127,34 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state userModel
+	var plan, state, config userModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	user := r.update(ctx, state.ID.ValueString(), changedFields(plan, state), &resp.Diagnostics)
+	changes := changedFields(config, state)
+	user := r.sendChanges(ctx, state.ID.ValueString(), changes, &resp.Diagnostics)
 	if user == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics))...)
 }
 
 // Delete makes no request: the API cannot delete users, and removing one
-// from Terraform must not touch it in Preo.
-func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.AddWarning("Preo User Left in Preo",
-		fmt.Sprintf("Terraform no longer manages the Preo user %q (%s). The user still exists in Preo, unchanged: "+
-			"Preo's API cannot delete users. Remove or deactivate it in Preo if that is what you meant.",
-			state.ID.ValueString(), state.Email.ValueString()))
-}
+// from Terraform must not touch it in Preo. The plan has said so (warnDestroy).
+func (r *userResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
 // ImportState takes a user id, or an email address (anything with an "@"),
 // which must match exactly one user.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" && (req.Identity == nil || req.Identity.Raw.IsNull()) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "Missing Import ID",
+			"The import ID is empty. Give the id of the Preo user to import, such as usr_123, or its email address.")
+		return
+	}
 	if !strings.Contains(req.ID, "@") {
 		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 		return
@@ -238,68 +165,4 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), user.ID)...)
-}
-
-// update sends the changes in one PATCH and returns the user as Preo then
-// has it. With nothing to send it reads the user instead, so that state
-// still comes from Preo.
-func (r *userResource) update(ctx context.Context, id string, changes client.UserPatch, diags *diag.Diagnostics) *client.User {
-	var (
-		user *client.User
-		err  error
-	)
-	if changes.IsEmpty() {
-		user, err = r.client.GetUser(ctx, id)
-	} else {
-		user, err = r.client.UpdateUser(ctx, id, changes)
-	}
-	if err != nil {
-		addAPIError(diags, "Unable to Update Preo User", err)
-		return nil
-	}
-	return user
-}
-
-// changedFields is the PATCH that turns current into plan: only attributes
-// whose planned value is known and differs, so attributes left out of the
-// configuration are never sent.
-func changedFields(plan, current userModel) client.UserPatch {
-	var changes client.UserPatch
-	if known(plan.Email.StringValue) && !sameEmail(plan.Email.ValueString(), current.Email.ValueString()) {
-		changes.Email = plan.Email.ValueStringPointer()
-	}
-	if known(plan.PhoneNumber) && plan.PhoneNumber.ValueString() != current.PhoneNumber.ValueString() {
-		changes.PhoneNumber = plan.PhoneNumber.ValueStringPointer()
-	}
-	if known(plan.FirstName) && plan.FirstName.ValueString() != current.FirstName.ValueString() {
-		changes.FirstName = plan.FirstName.ValueStringPointer()
-	}
-	if known(plan.LastName) && plan.LastName.ValueString() != current.LastName.ValueString() {
-		changes.LastName = plan.LastName.ValueStringPointer()
-	}
-	return changes
-}
-
-func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
-
-// emailCaseInsensitive keeps the prior email in the plan when the
-// configuration differs from it only in letter case, so such a difference
-// never shows as a change.
-type emailCaseInsensitive struct{}
-
-func (emailCaseInsensitive) Description(context.Context) string {
-	return "Ignores differences in letter case between the configured and the current email address."
-}
-
-func (m emailCaseInsensitive) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (emailCaseInsensitive) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if !known(req.PlanValue) || !known(req.StateValue) {
-		return
-	}
-	if sameEmail(req.PlanValue.ValueString(), req.StateValue.ValueString()) {
-		resp.PlanValue = req.StateValue
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -31,30 +32,158 @@ func emptyPlanAfterApply() resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 }
 
+// adaInPreo is every attribute of the fixture ada as the provider reads it.
+func adaInPreo() map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"id":           knownvalue.StringExact("usr_ada"),
+		"email":        knownvalue.StringExact("ada@example.com"),
+		"phone_number": knownvalue.StringExact("+4512345678"),
+		"first_name":   knownvalue.StringExact("Ada"),
+		"last_name":    knownvalue.StringExact("Lovelace"),
+		"is_verified":  knownvalue.Bool(true),
+		"is_active":    knownvalue.Bool(true),
+		"locale":       knownvalue.StringExact("en"),
+		"msg_channel":  knownvalue.StringExact("email"),
+		"date_joined":  knownvalue.StringExact("2024-08-25T15:00:00Z"),
+		"last_seen":    knownvalue.StringExact("2026-11-20T09:30:00.25Z"),
+		"metadata":     knownvalue.StringExact(`{"tags":["vip"],"tier":"gold"}`),
+	}
+}
+
+// stateIs checks every attribute of preo_user.ada in the state.
+func stateIs(values map[string]knownvalue.Check) []statecheck.StateCheck {
+	var checks []statecheck.StateCheck
+	for name, value := range values {
+		checks = append(checks, statecheck.ExpectKnownValue(adaAddress, attrPath(name), value))
+	}
+	return checks
+}
+
+// planned checks every attribute of preo_user.ada in the plan: its value in
+// base, or in changes, where nil means unknown.
+func planned(base, changes map[string]knownvalue.Check) []plancheck.PlanCheck {
+	var checks []plancheck.PlanCheck
+	for name, value := range base {
+		if change, ok := changes[name]; ok {
+			value = change
+		}
+		if value == nil {
+			checks = append(checks, plancheck.ExpectUnknownValue(adaAddress, attrPath(name)))
+			continue
+		}
+		checks = append(checks, plancheck.ExpectKnownValue(adaAddress, attrPath(name), value))
+	}
+	return checks
+}
+
 func TestAccUserResource_adopt(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	log := newDiagnosticsLog()
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: noEnv,
+		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{{
-			Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`)),
-			ConfigPlanChecks: emptyPlanAfterApply(),
+			Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				// last_seen changes on its own: an adoption cannot promise it.
+				PreApply: append(planned(adaInPreo(), map[string]knownvalue.Check{"last_seen": nil}),
+					plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionCreate),
+					expectNoWarning(log, "plan"),
+					requestsCheck{srv: srv, check: onlyReads},
+				),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: append(stateIs(adaInPreo()), expectPatches(srv), expectNoWarning(log, "apply")),
+		}},
+	})
+}
+
+// The plan of an adoption is the user as it will be: what the configuration
+// sets, and Preo's current values for everything else, with a warning that
+// lists each value adoption changes.
+func TestAccUserResource_adoptionPreview(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	log := newDiagnosticsLog()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: recordingFactories(log),
+		Steps: []resource.TestStep{{
+			Config: withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = ""`, `first_name = "Augusta"`, `email = "ADA@example.com"`)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				// last_seen changes on its own, and clearing the phone number
+				// may reset verification in Preo.
+				PreApply: append(planned(adaInPreo(), map[string]knownvalue.Check{
+					"phone_number": knownvalue.StringExact(""),
+					"first_name":   knownvalue.StringExact("Augusta"),
+					"email":        knownvalue.StringExact("ADA@example.com"),
+					"last_seen":    nil,
+					"is_verified":  nil,
+				}),
+					plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionCreate),
+					expectWarning(log, "plan", "Adopting a Preo User Changes It", `"usr_ada" (ada@example.com)`,
+						`phone_number: "+4512345678" -> ""`, `first_name: "Ada" -> "Augusta"`, `leaves out keep the current values`),
+					requestsCheck{srv: srv, check: onlyReads},
+				),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
 			ConfigStateChecks: []statecheck.StateCheck{
-				expectPatches(srv),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("id"), knownvalue.StringExact("usr_ada")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("+4512345678")),
+				expectPatches(srv, `{"phone_number":"","first_name":"Augusta"}`),
 				statecheck.ExpectKnownValue(adaAddress, attrPath("last_name"), knownvalue.StringExact("Lovelace")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("is_verified"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("is_active"), knownvalue.Bool(true)),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("locale"), knownvalue.StringExact("en")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("msg_channel"), knownvalue.StringExact("email")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("date_joined"), knownvalue.StringExact("2024-08-25T15:00:00Z")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("last_seen"), knownvalue.StringExact("2026-11-20T09:30:00.25Z")),
-				statecheck.ExpectKnownValue(adaAddress, attrPath("metadata"), knownvalue.StringExact(`{"tags":["vip"],"tier":"gold"}`)),
 			},
 		}},
 	})
+}
+
+// The warning names only what changes: an email in other letter case is the
+// same address to Preo.
+func TestAccUserResource_adoptionWarningListsOnlyChanges(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	log := newDiagnosticsLog()
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: recordingFactories(log),
+		Steps: []resource.TestStep{{
+			Config: withProvider(srv, userConfig(`id = "usr_ada"`, `email = "Ada@Example.com"`, `last_name = "King"`)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(adaAddress, attrPath("is_verified"), knownvalue.Bool(true)),
+				checkFunc(func() error {
+					warnings := log.take("plan")
+					if len(warnings) != 1 || strings.Contains(warnings[0].Detail, "email:") || !strings.Contains(warnings[0].Detail, `last_name: "Lovelace" -> "King"`) {
+						return fmt.Errorf("want one warning, about last_name only; got %v", warnings)
+					}
+					return nil
+				}),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, `{"last_name":"King"}`)},
+		}},
+	})
+}
+
+// An id Preo does not know fails the plan, on id, before anything is sent.
+func TestAccUserResource_adoptUnknownIDFailsThePlan(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config:      withProvider(srv, userConfig(`id = "usr_nobody"`, `first_name = "Ada"`)),
+			PlanOnly:    true,
+			ExpectError: errorMatching(`Preo User Not Found`, `with preo_user.ada`, `id = "usr_nobody"`, `No Preo user has the id "usr_nobody"`, `create the user in Preo first`),
+		}},
+	})
+	if err := onlyReads(srv.Requests()); err != nil {
+		t.Error(err)
+	}
+}
+
+// onlyReads fails if anything but GET requests reached Preo.
+func onlyReads(requests []emulator.Request) error {
+	for _, r := range requests {
+		if r.Method != http.MethodGet {
+			return fmt.Errorf("planning sent %s %s", r.Method, r.Path)
+		}
+	}
+	return nil
 }
 
 func TestAccUserResource_adoptPatchesOnlyWhatDiffers(t *testing.T) {
@@ -213,6 +342,85 @@ func TestAccUserResource_outOfBandChangeIsPlannedBack(t *testing.T) {
 	})
 }
 
+// importedConfig is what -generate-config-out writes for ada: no id, with
+// the import block that brought the user in, while it is still there.
+func importedConfig(withImport bool, attributes ...string) string {
+	block := userConfig(attributes...)
+	if withImport {
+		block = "import {\n  to = " + adaAddress + "\n  id = \"usr_ada\"\n}\n" + block
+	}
+	return block
+}
+
+// Configuration written by -generate-config-out has no id. When its user is
+// deleted in Preo, the plan says so and what to do, instead of only asking
+// for an id.
+func TestAccUserResource_generatedConfigForDeletedUser(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	log := newDiagnosticsLog()
+	generated := []string{`email = "ada@example.com"`, `first_name = "Ada"`, `last_name = "Lovelace"`, `phone_number = "+4512345678"`}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: recordingFactories(log),
+		Steps: []resource.TestStep{
+			{
+				Config:            withProvider(srv, importedConfig(true, generated...)),
+				ConfigPlanChecks:  emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)},
+			},
+			{
+				PreConfig: func() { srv.DeleteUser("usr_ada") },
+				Config:    withProvider(srv, importedConfig(false, generated...)),
+				ExpectError: errorMatching(`Missing Preo User ID`, `No Preo user has the email address "ada@example.com"`,
+					`deleted in Preo`, `Restore the user in Preo and import it again, set id to adopt another user, or remove the block.`),
+			},
+			{
+				// The same block for a user that exists names the id to set.
+				Config:      withProvider(srv, importedConfig(false, `email = "alan@example.com"`)),
+				ExpectError: errorMatching(`Missing Preo User ID`, `The Preo user "usr_alan" has the email address "alan@example.com": set id = "usr_alan" to adopt it`),
+			},
+		},
+	})
+	if _, err := findWarning(log.take("read"), "Preo User No Longer Exists", `"usr_ada" (ada@example.com) was not found`,
+		`restore the user in Preo and import it`, `remove the resource block`, `no id at all (as -generate-config-out writes it)`); err != nil {
+		t.Error(err)
+	}
+}
+
+// A value Preo holds with surrounding whitespace, from before it stripped
+// values, ends up in generated configuration; the plan then says which way
+// out to take.
+func TestAccUserResource_generatedConfigWithPaddedValue(t *testing.T) {
+	t.Parallel()
+	padded := ada()
+	padded.FirstName = " Ada "
+	srv := startEmulator(t, emulator.Options{}, padded)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				Config:          withProvider(srv, ""),
+				ResourceName:    adaAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "usr_ada",
+				GenerateConfig:  true,
+				ExpectError: errorMatching(`Value With Surrounding Whitespace`, `first_name is " Ada "`, `it would store "Ada"`,
+					`set first_name = "Ada"`, `-generate-config-out`, `drop the first_name argument to leave the value as Preo has it`),
+			},
+			{
+				// Dropping the attribute adopts the user and leaves the value be.
+				Config:           withProvider(srv, importedConfig(true, `last_name = "Lovelace"`)),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPatches(srv),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("first_name"), knownvalue.StringExact(" Ada ")),
+				},
+			},
+		},
+	})
+}
+
 func TestAccUserResource_outOfBandDeletion(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
@@ -222,15 +430,19 @@ func TestAccUserResource_outOfBandDeletion(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig: func() { srv.DeleteUser("usr_ada") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionCreate)},
-				},
+				// Refresh drops the user; the plan then proposes to adopt it
+				// again and fails at once, without a request that changes anything.
+				PreConfig:   func() { srv.DeleteUser("usr_ada"); srv.ResetRequests() },
+				Config:      config,
 				ExpectError: errorMatching(`Preo User Not Found`, `No Preo user has the id "usr_ada"`),
 			},
 			{
-				PreConfig:        func() { srv.Seed(ada()) },
+				PreConfig: func() {
+					if err := onlyReads(srv.Requests()); err != nil {
+						t.Error(err)
+					}
+					srv.Seed(ada())
+				},
 				Config:           config,
 				ConfigPlanChecks: emptyPlanAfterApply(),
 			},
@@ -241,14 +453,19 @@ func TestAccUserResource_outOfBandDeletion(t *testing.T) {
 func TestAccUserResource_changingIDReplaces(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	log := newDiagnosticsLog()
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: noEnv,
+		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
 			{
 				Config: withProvider(srv, userConfig(`id = "usr_alan"`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionDestroyBeforeCreate)},
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("alan@example.com")),
+						expectWarning(log, "plan", "Preo User Stays in Preo", `stop managing the Preo user "usr_ada" (ada@example.com)`, `stays in Preo, unchanged`),
+					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -260,10 +477,16 @@ func TestAccUserResource_changingIDReplaces(t *testing.T) {
 	})
 }
 
-func TestAccUserResource_stableFacts(t *testing.T) {
+// An update plans every attribute as known, except what the PATCH may
+// change: the attribute it sends, and is_verified when it sends contact
+// details.
+func TestAccUserResource_updatePlansOnlyWhatThePatchChanges(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	same := statecheck.CompareValue(compare.ValuesSame())
+	update := func(changes map[string]knownvalue.Check) []plancheck.PlanCheck {
+		return append(planned(adaInPreo(), changes), plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionUpdate))
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
@@ -273,31 +496,140 @@ func TestAccUserResource_stableFacts(t *testing.T) {
 			},
 			{
 				Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(adaAddress, attrPath("date_joined"), knownvalue.StringExact("2024-08-25T15:00:00Z")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("locale"), knownvalue.StringExact("en")),
-					plancheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
-					plancheck.ExpectUnknownValue(adaAddress, attrPath("last_seen")),
-					plancheck.ExpectUnknownValue(adaAddress, attrPath("metadata")),
-				}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             update(map[string]knownvalue.Check{"first_name": knownvalue.StringExact("Augusta")}),
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{same.AddStateValue(adaAddress, attrPath("date_joined"))},
+			},
+			{
+				Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`, `email = "countess@example.com"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: update(map[string]knownvalue.Check{
+						"first_name":  knownvalue.StringExact("Augusta"),
+						"email":       knownvalue.StringExact("countess@example.com"),
+						"is_verified": nil,
+					}),
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, `{"first_name":"Augusta"}`, `{"email":"countess@example.com"}`)},
 			},
 		},
 	})
 }
 
+// A plan saved in CI may be applied after someone changed the user in Preo.
+// The apply sends only what the plan said, records the planned values of
+// everything it did not send, and says what moved; the next plan picks up
+// Preo's values.
+func TestAccUserResource_savedUpdatePlanAppliedAfterChangeInPreo(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	log := newDiagnosticsLog()
+	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: recordingFactories(log),
+		Steps: []resource.TestStep{
+			{Config: withProvider(srv, userConfig(`id = "usr_ada"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(adaAddress, attrPath("is_active"), knownvalue.Bool(true)),
+						inPreoBeforeApply{srv: srv, id: "usr_ada", change: func(u *emulator.User) {
+							u.IsActive, u.Locale, u.MsgChannel, u.LastName = false, "da", nil, "King"
+							u.LastSeen = ptr(time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC))
+							u.Metadata = map[string]any{"tier": "silver"}
+						}},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPatches(srv, `{"first_name":"Augusta"}`),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("first_name"), knownvalue.StringExact("Augusta")),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("is_active"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("last_name"), knownvalue.StringExact("Lovelace")),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("last_seen"), knownvalue.StringExact("2026-11-20T09:30:00.25Z")),
+					checkFunc(func() error {
+						warning, err := findWarning(log.take("apply"), "Preo User Changed Since the Plan", `"usr_ada"`,
+							`last_name: "Lovelace" in the plan, "King" in Preo now`, `is_active: true in the plan, false in Preo now`,
+							`locale`, `msg_channel`, `metadata`, `records the planned values`)
+						if err == nil && strings.Contains(warning.Detail, "last_seen") {
+							err = fmt.Errorf("the warning names last_seen, which changes on its own: %s", warning.Detail)
+						}
+						return err
+					}),
+				},
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPatches(srv),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("is_active"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("last_name"), knownvalue.StringExact("King")),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("msg_channel"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}
+
+// An adoption plan shows Preo's values as read while planning, and Terraform
+// plans a create once more when applying it. If the user changed in between,
+// Terraform stops before anything is sent: the reviewed plan no longer
+// describes the user, and a new plan shows the current values.
+func TestAccUserResource_savedAdoptionPlanStopsWhenUserChanged(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("+4512345678")),
+					inPreoBeforeApply{srv: srv, id: "usr_ada", change: func(u *emulator.User) { u.PhoneNumber = ptr("+4599999999") }},
+				}},
+				ExpectError: errorMatching(`inconsistent final plan`, `.phone_number: was cty.StringVal("+4512345678"), but now cty.StringVal("+4599999999")`),
+			},
+			{
+				PreConfig: func() {
+					if err := onlyReads(srv.Requests()); err != nil {
+						t.Error(err)
+					}
+					srv.ResetRequests()
+				},
+				Config:            config,
+				ConfigPlanChecks:  emptyPlanAfterApply(),
+				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, `{"first_name":"Augusta"}`)},
+			},
+		},
+	})
+	if got, _ := srv.User("usr_ada"); *got.PhoneNumber != "+4599999999" {
+		t.Errorf("adoption changed the phone number it did not manage: %+v", got)
+	}
+}
+
 func TestAccUserResource_destroyLeavesUserInPreo(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
+	log := newDiagnosticsLog()
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: noEnv,
+		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{
 			{
 				Config:            withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
 				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, `{"first_name":"Augusta"}`)},
 			},
 			{
-				Config:            withProvider(srv, ""),
+				Config: withProvider(srv, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionDestroy),
+					expectWarning(log, "plan", "Preo User Stays in Preo", `only stops Terraform from managing the Preo user "usr_ada" (ada@example.com)`,
+						`stays in Preo, unchanged`, `cannot delete users`),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)},
 			},
 		},
@@ -333,11 +665,14 @@ func TestAccUserResource_planTimeValidation(t *testing.T) {
 	}{
 		{[]string{`first_name = "Ada"`}, errorMatching(`Missing Preo User ID`, `cannot create users`, `terraform import`)},
 		{[]string{`id = ""`}, errorMatching(`id = ""`, `Attribute id string length must be at least 1`)},
-		{[]string{`id = "usr_ada"`, `email = "not-an-email"`}, errorMatching(`email = "not-an-email"`, `must look like an email address`)},
+		{[]string{`id = "usr_ada"`, `email = "not-an-email"`}, errorMatching(`Invalid Email Address`, `email = "not-an-email"`, `it has no @`, `Django's EmailValidator`)},
+		{[]string{`id = "usr_ada"`, `email = "a..b@example.com"`}, errorMatching(`Invalid Email Address`, `two dots in a row`)},
+		{[]string{`id = "usr_ada"`, `email = "ada@example.com."`}, errorMatching(`Invalid Email Address`, `the domain ends with a dot`)},
+		{[]string{`id = "usr_ada"`, `email = "ada@[300.1.2.3]"`}, errorMatching(`Invalid Email Address`, `nor an IP address in brackets`)},
 		{[]string{`id = "usr_ada"`, `phone_number = "` + strings.Repeat("5", 33) + `"`}, errorMatching(`phone_number`, `character count must be at most 32, got: 33`)},
 		{[]string{`id = "usr_ada"`, `first_name = "` + strings.Repeat("é", 81) + `"`}, errorMatching(`first_name`, `character count must be at most 80, got: 81`)},
 		{[]string{`id = "usr_ada"`, `last_name = "` + strings.Repeat("x", 81) + `"`}, errorMatching(`last_name`, `at most 80, got: 81`)},
-		{[]string{`id = "usr_ada"`, `first_name = " Ada"`}, errorMatching(`Value With Surrounding Whitespace`, `first_name is " Ada"`)},
+		{[]string{`id = "usr_ada"`, `first_name = " Ada"`}, errorMatching(`Value With Surrounding Whitespace`, `first_name is " Ada"`, `set first_name = "Ada"`, `drop the first_name argument`)},
 		{[]string{`id = "usr_ada"`, `last_name = "Lovelace\u00a0"`}, errorMatching(`Value With Surrounding Whitespace`, `last_name`)},
 		{[]string{`id = "usr_ada"`, `email = "\u2003ada@example.com"`}, errorMatching(`Value With Surrounding Whitespace`, `email`)},
 		{[]string{`id = "usr_ada"`, `phone_number = "+45 1234\n"`}, errorMatching(`Value With Surrounding Whitespace`, `phone_number`)},
@@ -392,7 +727,7 @@ func TestAccUserResource_apiErrors(t *testing.T) {
 		want   *regexp.Regexp
 	}{
 		"forbidden":    {403, errorMatching(`Unable to Update Preo User`, `403 Forbidden`, `may not do this`)},
-		"rate limited": {429, errorMatching(`429 Too Many Requests`, `lower max_concurrent_requests`)},
+		"rate limited": {429, errorMatching(`429 Too Many Requests`, `Preo throttled this provider while it sent about`, `requests per second`, `Set max_requests_per_second`)},
 		"server error": {500, errorMatching(`500 Internal Server Error`, `Try again later`)},
 		"not found":    {404, errorMatching(`404 Not Found`, `Check that the id is right`)},
 	}
@@ -418,8 +753,8 @@ func TestAccUserResource_apiErrors(t *testing.T) {
 func TestAccUserResource_clearPhoneNumber(t *testing.T) {
 	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
-		"echoed as null":         {},
-		"echoed as empty string": {ClearedPhoneAsEmptyString: true},
+		"echoed as empty string": {},
+		"echoed as null":         {ClearedPhoneAsNull: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -429,8 +764,13 @@ func TestAccUserResource_clearPhoneNumber(t *testing.T) {
 				Steps: []resource.TestStep{
 					{Config: withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = "+4512345678"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
 					{
-						Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = ""`)),
-						ConfigPlanChecks: emptyPlanAfterApply(),
+						Config: withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = ""`)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							// Terraform's plan output shows this as "-> null" (see
+							// DESIGN.md); the plan itself holds "".
+							PreApply:             []plancheck.PlanCheck{plancheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact(""))},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
 						ConfigStateChecks: []statecheck.StateCheck{
 							expectPatches(srv, `{"phone_number":""}`),
 							statecheck.ExpectKnownValue(adaAddress, attrPath("phone_number"), knownvalue.StringExact("")),
@@ -474,27 +814,36 @@ func TestAccUserResource_emailLetterCase(t *testing.T) {
 	}
 }
 
+// The plan accepts the addresses Preo accepts, not only the common shape:
+// Preo runs Django's EmailValidator, and so do the plan and the emulator.
+func TestAccUserResource_emailAddressesPreoAccepts(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	step := func(email string) resource.TestStep {
+		return resource.TestStep{
+			Config:            withProvider(srv, userConfig(`id = "usr_ada"`, fmt.Sprintf("email = %q", email))),
+			ConfigPlanChecks:  emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, fmt.Sprintf(`{"email":%q}`, email))},
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			step("ada@localhost"),
+			step("ada@[192.0.2.1]"),
+			step("ada@bücher.example"),
+			step(`"ada\ lovelace"@example.com`),
+		},
+	})
+}
+
 func TestAccUserResource_manyUsersInOneApply(t *testing.T) {
 	t.Parallel()
 	users := emulator.GenerateUsers(30)
 	srv := startEmulator(t, emulator.Options{}, users...)
-	ids := make([]string, len(users))
-	for i, u := range users {
-		ids[i] = fmt.Sprintf("%q", u.ID)
-	}
 	// Terraform applies them with its default -parallelism of 10 (the
-	// testing framework cannot pass the flag). count rather than for_each:
-	// its state reader does not support string instance keys.
-	config := withProvider(srv, fmt.Sprintf(`
-locals {
-  ids = [%s]
-}
-resource "preo_user" "team" {
-  count      = length(local.ids)
-  id         = local.ids[count.index]
-  first_name = "Member ${local.ids[count.index]}"
-}
-`, strings.Join(ids, ", ")))
+	// testing framework cannot pass the flag).
+	config := withProvider(srv, teamConfig(users, "Member "))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{

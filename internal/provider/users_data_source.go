@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -20,6 +18,10 @@ var (
 	_ datasource.DataSource              = (*usersDataSource)(nil)
 	_ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
 )
+
+// maxResultsRange bounds max_results: more than one listing reads would
+// fail anyway.
+var maxResultsRange = numberRange{minimum: 1, maximum: client.MaxListingUsers}
 
 // orderingFields are the fields the API can order users by.
 var orderingFields = []string{"email", "phone_number", "date_joined", "last_seen"}
@@ -34,7 +36,7 @@ type usersDataSourceModel struct {
 	OrganizationID types.String   `tfsdk:"organization_id"`
 	Search         types.String   `tfsdk:"search"`
 	Ordering       []types.String `tfsdk:"ordering"`
-	MaxResults     types.Int64    `tfsdk:"max_results"`
+	MaxResults     types.Number   `tfsdk:"max_results"`
 	Users          []userModel    `tfsdk:"users"`
 	IDs            []types.String `tfsdk:"ids"`
 	TotalCount     types.Int64    `tfsdk:"total_count"`
@@ -63,10 +65,12 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Description: descOrdering,
 				Validators:  orderingValidators(),
 			},
-			"max_results": schema.Int64Attribute{
-				Optional:    true,
-				Description: "Stop after this many users; only the pages needed for them are fetched. Defaults to all users.",
-				Validators:  []validator.Int64{int64validator.AtLeast(1)},
+			"max_results": schema.NumberAttribute{
+				Optional: true,
+				Description: "Stop after this many users, a whole number " + maxResultsRange.String() + "; only the pages needed for them are fetched. " +
+					fmt.Sprintf("Defaults to all users. One listing reads at most %d users on %d pages; ", client.MaxListingUsers, client.MaxListingPages) +
+					"beyond that, the read fails and asks for `max_results` or narrower filters.",
+				Validators: []validator.Number{maxResultsRange},
 			},
 			"users": schema.ListNestedAttribute{
 				Computed:     true,
@@ -101,7 +105,14 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		EditionID:      state.EditionID.ValueString(),
 		OrganizationID: state.OrganizationID.ValueString(),
 		Search:         state.Search.ValueString(),
-		MaxResults:     int(state.MaxResults.ValueInt64()),
+	}
+	if !state.MaxResults.IsNull() {
+		n, err := maxResultsRange.check(state.MaxResults.ValueBigFloat())
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("max_results"), "Invalid Whole Number", "max_results "+err.Error()+".")
+			return
+		}
+		query.MaxResults = int(n)
 	}
 	for _, field := range state.Ordering {
 		query.Ordering = append(query.Ordering, field.ValueString())
@@ -135,60 +146,3 @@ const (
 var descOrdering = "Fields to order by, most significant first: any of `" + strings.Join(orderingFields, "`, `") +
 	"`, each optionally prefixed with `-` for descending order, and each field at most once. " +
 	"Defaults to the API's order (date joined, then id)."
-
-// orderingValidators accept the fields the API sorts by, each at most once.
-func orderingValidators() []validator.List {
-	orderings := make([]string, 0, 2*len(orderingFields))
-	for _, field := range orderingFields {
-		orderings = append(orderings, field, "-"+field)
-	}
-	return []validator.List{
-		listvalidator.NoNullValues(),
-		listvalidator.ValueStringsAre(stringvalidator.OneOf(orderings...)),
-		orderingFieldsOnce{},
-	}
-}
-
-// orderingFieldsOnce rejects an ordering that names a field twice, such as
-// ["email", "-email"]: the API would silently use only the first.
-type orderingFieldsOnce struct{}
-
-func (orderingFieldsOnce) Description(context.Context) string {
-	return "each field may appear at most once, with or without a leading -"
-}
-
-func (v orderingFieldsOnce) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (orderingFieldsOnce) ValidateList(ctx context.Context, req validator.ListRequest, resp *validator.ListResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	var values []types.String
-	resp.Diagnostics.Append(req.ConfigValue.ElementsAs(ctx, &values, false)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if field, ok := repeatedOrderingField(values); ok {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Ordering",
-			fmt.Sprintf("The field %q appears more than once in ordering. Name each field once, with a leading - for descending order.", field))
-	}
-}
-
-// repeatedOrderingField returns the first field named twice; unknown
-// elements cannot repeat anything yet and are skipped.
-func repeatedOrderingField(values []types.String) (string, bool) {
-	seen := map[string]bool{}
-	for _, value := range values {
-		if !known(value) {
-			continue
-		}
-		field := strings.TrimPrefix(value.ValueString(), "-")
-		if seen[field] {
-			return field, true
-		}
-		seen[field] = true
-	}
-	return "", false
-}

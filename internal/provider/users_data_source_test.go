@@ -166,7 +166,7 @@ func TestAccUsersDataSource_invalidOrdering(t *testing.T) {
 	}
 	steps = append(steps, resource.TestStep{
 		Config: withProvider(srv, usersConfig(`max_results = 0`)), PlanOnly: true,
-		ExpectError: errorMatching(`max_results`, `at least 1`),
+		ExpectError: errorMatching(`max_results`, `not a whole number from 1 to 100000`),
 	})
 	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
 	if n := len(srv.Requests()); n != 0 {
@@ -231,7 +231,7 @@ func TestAccUsersDataSource_refusesForeignNextLink(t *testing.T) {
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:      withProvider(srv, usersConfig()),
-			ExpectError: errorMatching(`Unable to List Preo Users`, `next link to another origin`, `was not requested`),
+			ExpectError: errorMatching(`Unable to List Preo Users`, `next link outside the API`, `was not requested`),
 		}},
 	})
 	if n := len(other.Requests()); n != 0 {

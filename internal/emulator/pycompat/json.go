@@ -1,4 +1,4 @@
-package emulator
+package pycompat
 
 import (
 	"errors"
@@ -7,54 +7,58 @@ import (
 )
 
 // DRF parses request bodies with Python's json module and reports its error message verbatim
-// ("JSON parse error - Expecting value: line 1 column 1 (char 0)"), so the emulator carries a
-// small parser that follows CPython's scanner step by step: same acceptance, same messages,
-// same positions (counted in characters, not bytes). The messages are those of Python 3.11
-// and 3.12, the versions DRF 3.14 runs on; 3.13 words trailing commas differently. Values keep the Python types that
-// matter to DRF's CharField: str, int (as written) and float.
+// ("JSON parse error - Expecting value: line 1 column 1 (char 0)"), so ParseJSON follows
+// CPython's scanner step by step: same acceptance, same messages, same positions (counted in
+// characters, not bytes). The messages are those of Python 3.11 and 3.12, the versions DRF 3.14
+// runs on; 3.13 words trailing commas differently.
+
+// Decoded values keep the Python types that matter to DRF's CharField; null is nil and
+// booleans are bool.
 type (
-	pyStr  []rune
-	pyInt  string
-	pyList []any
-	pyDict map[string]any
+	Str  []rune         // str, code points as decoded, lone surrogates included
+	Int  string         // int, as written (without the sign of -0)
+	List []any          // list
+	Dict map[string]any // dict; a repeated key keeps its last value
 )
 
-// pyMaxDepth stands in for Python's recursion limit: deeper nesting makes the real API fail
-// with a RecursionError, which Django turns into a bare 500.
-const pyMaxDepth = 1000
+// maxDepth stands in for Python's recursion limit.
+const maxDepth = 1000
 
-var errPyRecursion = errors.New("maximum recursion depth exceeded while decoding a JSON document")
+// ErrRecursion is the RecursionError that deeper nesting than Python's recursion limit raises.
+// It is not a ValueError: Django answers it with a bare 500, not with a parse error.
+var ErrRecursion = errors.New("maximum recursion depth exceeded while decoding a JSON document")
 
-// pyJSONError is a ValueError raised while decoding; DRF prefixes it with "JSON parse error - ".
-type pyJSONError struct{ msg string }
+// jsonError is a ValueError raised while decoding; DRF prefixes it with "JSON parse error - ".
+type jsonError struct{ msg string }
 
-func (e *pyJSONError) Error() string { return e.msg }
+func (e *jsonError) Error() string { return e.msg }
 
-// pyStop is the scanner's StopIteration: no value starts at pos. The top level reports it as
-// "Expecting value".
-type pyStop struct{ pos int }
+// stopIteration is the scanner's StopIteration: no value starts at pos. The top level reports
+// it as "Expecting value".
+type stopIteration struct{ pos int }
 
-func (e *pyStop) Error() string { return "expecting value" }
+func (e *stopIteration) Error() string { return "expecting value" }
 
-type pyParser struct {
+type parser struct {
 	s     []rune
 	depth int
 }
 
-// parsePyJSON decodes body as DRF's JSONParser does: UTF-8 through a stream reader, then
-// json.loads with NaN and Infinity refused.
-func parsePyJSON(body []byte) (any, error) {
-	s, err := pyDecodeStream(body)
+// ParseJSON decodes body as DRF's JSONParser does: UTF-8 through a stream reader, then
+// json.load with NaN and Infinity refused. An error is ErrRecursion, or a ValueError whose
+// message is Python's to the letter.
+func ParseJSON(body []byte) (any, error) {
+	s, err := decodeStream(body)
 	if err != nil {
-		return nil, &pyJSONError{err.Error()}
+		return nil, &jsonError{err.Error()}
 	}
-	p := &pyParser{s: s}
+	p := &parser{s: s}
 	if len(s) > 0 && s[0] == '\ufeff' {
 		return nil, p.errorAt("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
 	}
 	v, end, err := p.scanOnce(p.skipSpace(0))
 	if err != nil {
-		var stop *pyStop
+		var stop *stopIteration
 		if errors.As(err, &stop) {
 			return nil, p.errorAt("Expecting value", stop.pos)
 		}
@@ -67,7 +71,7 @@ func parsePyJSON(body []byte) (any, error) {
 }
 
 // errorAt formats a json.JSONDecodeError message.
-func (p *pyParser) errorAt(msg string, pos int) error {
+func (p *parser) errorAt(msg string, pos int) error {
 	line, lastNewline := 1, -1
 	for i, r := range p.s[:pos] {
 		if r == '\n' {
@@ -75,17 +79,17 @@ func (p *pyParser) errorAt(msg string, pos int) error {
 			lastNewline = i
 		}
 	}
-	return &pyJSONError{fmt.Sprintf("%s: line %d column %d (char %d)", msg, line, pos-lastNewline, pos)}
+	return &jsonError{fmt.Sprintf("%s: line %d column %d (char %d)", msg, line, pos-lastNewline, pos)}
 }
 
-func (p *pyParser) skipSpace(i int) int {
+func (p *parser) skipSpace(i int) int {
 	for i < len(p.s) && (p.s[i] == ' ' || p.s[i] == '\t' || p.s[i] == '\n' || p.s[i] == '\r') {
 		i++
 	}
 	return i
 }
 
-func (p *pyParser) hasWord(i int, word string) bool {
+func (p *parser) hasWord(i int, word string) bool {
 	if i+len(word) > len(p.s) {
 		return false
 	}
@@ -97,16 +101,16 @@ func (p *pyParser) hasWord(i int, word string) bool {
 	return true
 }
 
-func (p *pyParser) scanOnce(i int) (any, int, error) {
+func (p *parser) scanOnce(i int) (any, int, error) {
 	if i >= len(p.s) {
-		return nil, i, &pyStop{i}
+		return nil, i, &stopIteration{i}
 	}
 	switch p.s[i] {
 	case '"':
 		return p.scanString(i + 1)
 	case '{', '[':
-		if p.depth++; p.depth > pyMaxDepth {
-			return nil, i, errPyRecursion
+		if p.depth++; p.depth > maxDepth {
+			return nil, i, ErrRecursion
 		}
 		defer func() { p.depth-- }()
 		if p.s[i] == '{' {
@@ -144,16 +148,16 @@ func (p *pyParser) scanOnce(i int) (any, int, error) {
 // outOfRange is DRF's strict_constant: the API refuses the non-standard constants that
 // Python's json would otherwise accept.
 func outOfRange(name string) error {
-	return &pyJSONError{"Out of range float values are not JSON compliant: '" + name + "'"}
+	return &jsonError{"Out of range float values are not JSON compliant: '" + name + "'"}
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-func (p *pyParser) matchNumber(start int) (any, int, error) {
+func (p *parser) matchNumber(start int) (any, int, error) {
 	s, i := p.s, start
 	if s[i] == '-' {
 		if i++; i >= len(s) {
-			return nil, start, &pyStop{start}
+			return nil, start, &stopIteration{start}
 		}
 	}
 	switch {
@@ -163,7 +167,7 @@ func (p *pyParser) matchNumber(start int) (any, int, error) {
 	case s[i] == '0':
 		i++
 	default:
-		return nil, start, &pyStop{start}
+		return nil, start, &stopIteration{start}
 	}
 	isFloat := false
 	if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
@@ -192,13 +196,13 @@ func (p *pyParser) matchNumber(start int) (any, int, error) {
 		f, _ := strconv.ParseFloat(text, 64)
 		return f, i, nil
 	}
-	if digits := i - start - boolInt(s[start] == '-'); digits > pyMaxStrDigits {
-		return nil, start, &pyJSONError{fmt.Sprintf("Exceeds the limit (%d digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", pyMaxStrDigits, digits)}
+	if digits := i - start - boolInt(s[start] == '-'); digits > maxStrDigits {
+		return nil, start, &jsonError{fmt.Sprintf("Exceeds the limit (%d digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", maxStrDigits, digits)}
 	}
 	if text == "-0" {
 		text = "0"
 	}
-	return pyInt(text), i, nil
+	return Int(text), i, nil
 }
 
 func boolInt(b bool) int {
@@ -206,18 +210,6 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func hexValue(r rune) (rune, bool) {
-	switch {
-	case r >= '0' && r <= '9':
-		return r - '0', true
-	case r >= 'a' && r <= 'f':
-		return r - 'a' + 10, true
-	case r >= 'A' && r <= 'F':
-		return r - 'A' + 10, true
-	}
-	return 0, false
 }
 
 // hex4 reads the four hex digits of a \u escape.
@@ -235,9 +227,9 @@ func hex4(s []rune) (rune, bool) {
 
 // scanString follows CPython's scanstring_unicode in strict mode; end is the index just past
 // the opening quote. Unpaired surrogate escapes are kept as they are, as Python keeps them.
-func (p *pyParser) scanString(end int) (any, int, error) {
+func (p *parser) scanString(end int) (any, int, error) {
 	s, begin := p.s, end-1
-	var out pyStr
+	var out Str
 	for {
 		next := end
 		for ; next < len(s); next++ {
@@ -253,7 +245,7 @@ func (p *pyParser) scanString(end int) (any, int, error) {
 		out = append(out, s[end:next]...)
 		if s[next] == '"' {
 			if out == nil {
-				out = pyStr{}
+				out = Str{}
 			}
 			return out, next + 1, nil
 		}
@@ -303,8 +295,8 @@ func (p *pyParser) scanString(end int) (any, int, error) {
 	}
 }
 
-func (p *pyParser) parseObject(i int) (any, int, error) {
-	s, obj := p.s, pyDict{}
+func (p *parser) parseObject(i int) (any, int, error) {
+	s, obj := p.s, Dict{}
 	i = p.skipSpace(i)
 	if i < len(s) && s[i] == '}' {
 		return obj, i + 1, nil
@@ -324,7 +316,7 @@ func (p *pyParser) parseObject(i int) (any, int, error) {
 		if err != nil {
 			return nil, next, err
 		}
-		obj[string(key.(pyStr))] = val
+		obj[string(key.(Str))] = val
 		if i = p.skipSpace(next); i < len(s) && s[i] == '}' {
 			return obj, i + 1, nil
 		}
@@ -335,8 +327,8 @@ func (p *pyParser) parseObject(i int) (any, int, error) {
 	}
 }
 
-func (p *pyParser) parseArray(i int) (any, int, error) {
-	s, list := p.s, pyList{}
+func (p *parser) parseArray(i int) (any, int, error) {
+	s, list := p.s, List{}
 	i = p.skipSpace(i)
 	if i < len(s) && s[i] == ']' {
 		return list, i + 1, nil
@@ -357,18 +349,18 @@ func (p *pyParser) parseArray(i int) (any, int, error) {
 	}
 }
 
-// pyTypeName is type(value).__name__ for a decoded value other than None.
-func pyTypeName(v any) string {
+// TypeName is type(value).__name__ for a decoded value other than None.
+func TypeName(v any) string {
 	switch v.(type) {
 	case bool:
 		return "bool"
-	case pyStr:
+	case Str:
 		return "str"
-	case pyInt:
+	case Int:
 		return "int"
 	case float64:
 		return "float"
-	case pyList:
+	case List:
 		return "list"
 	}
 	return "dict"

@@ -1,0 +1,255 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/preo/terraform-provider-preo/internal/emulator"
+)
+
+// Answers that are not what Preo sends must end in a diagnostic, never in a
+// wrong state or a wrong list. Each test injects one into the emulator and
+// checks what Terraform then shows and keeps.
+
+// eve is a user answer for another user than the one asked for.
+const eve = `{"id": "usr_eve", "email": "eve@example.com", "phone_number": null, "first_name": "Eve", "last_name": "Hacker",
+  "is_verified": true, "is_active": true, "locale": "en", "msg_channel": null, "date_joined": "2024-01-01T00:00:00Z",
+  "last_seen": null, "metadata": {}}`
+
+// A refresh on an answer that cannot be trusted (a 404 that does not prove
+// the user is gone, or an answer about another user) fails and keeps the
+// state as it was, so the next plan neither adopts the user again nor
+// rewrites it.
+func TestAccUserResource_refreshKeepsStateOnUntrustedAnswers(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		fail func(*emulator.TestServer)
+		want []string
+	}{
+		"a proxy's HTML 404": {
+			fail: func(srv *emulator.TestServer) {
+				srv.Fail("GET", "/v1/user/usr_ada", 404, "<html><body>Not Found</body></html>", "", 1)
+			},
+			want: []string{`404 Not Found`, `the answer is not Preo's JSON`, `Terraform keeps the user in state`},
+		},
+		"a JSON 404 from an API whose listing does not answer": {
+			fail: func(srv *emulator.TestServer) { srv.Fail("GET", "/v1/user", 404, "", "", 2) },
+			want: []string{`404 Not Found`, `the user listing did not answer either`, `Terraform keeps the user in state`},
+		},
+		"an answer about another user": {
+			fail: func(srv *emulator.TestServer) { srv.Fail("GET", "/v1/user/usr_ada", 200, eve, "", 1) },
+			want: []string{`it is the user "usr_eve", not the one asked for`, `Nothing from this answer was used`},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startEmulator(t, emulator.Options{}, ada())
+			config := withProvider(srv, userConfig(`id = "usr_ada"`))
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: noEnv,
+				Steps: []resource.TestStep{
+					{Config: config},
+					{
+						PreConfig:    func() { tc.fail(srv) },
+						RefreshState: true,
+						ExpectError:  errorMatching(append([]string{`Unable to Read Preo User`}, tc.want...)...),
+					},
+					{
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(adaAddress, attrPath("id"), knownvalue.StringExact("usr_ada")),
+							statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// An update, or a data source, answered about another user fails instead of
+// storing or showing that user.
+func TestAccUserResource_answerAboutAnotherUser(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
+			{
+				PreConfig: func() { srv.Fail("PATCH", "/v1/user/usr_ada", 200, eve, "", 1) },
+				Config:    withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
+				ExpectError: errorMatching(`Unable to Update Preo User`, `update user "usr_ada"`,
+					`it is the user "usr_eve", not the one asked for`),
+			},
+			{
+				PreConfig: func() { srv.Fail("GET", "/v1/user/usr_alan", 200, eve, "", 1) },
+				Config:    withProvider(srv, userConfig(`id = "usr_ada"`)+`data "preo_user" "one" { id = "usr_alan" }`),
+				ExpectError: errorMatching(`Unable to Read Preo User`, `with data.preo_user.one`,
+					`it is the user "usr_eve", not the one asked for`),
+			},
+		},
+	})
+}
+
+// A PATCH that Preo answers with other values than were sent is an error on
+// the attribute that says what was sent and what Preo stored, instead of
+// Terraform's "inconsistent result" that blames the provider.
+func TestAccUserResource_patchAnswerWithOtherValues(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	stored := `{"id": "usr_ada", "email": "ada@example.com", "phone_number": null, "first_name": "Augustus", "last_name": "Lovelace",
+  "is_verified": true, "is_active": true, "locale": "en", "msg_channel": "email", "date_joined": "2024-08-25T15:00:00Z",
+  "last_seen": null, "metadata": {}}`
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
+			{
+				PreConfig: func() { srv.Fail("PATCH", "/v1/user/usr_ada", 200, stored, "", 1) },
+				Config:    withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`, `phone_number = "+4511111111"`)),
+				ExpectError: errorMatching(`Unable to Update Preo User`, `first_name = "Augusta"`,
+					`Preo accepted the change to first_name but answered that it stored "Augustus", not "Augusta" as sent`,
+					`Unable to Update Preo User`, `phone_number = "+4511111111"`,
+					`Preo accepted the change to phone_number but answered that it stored null, not "+4511111111" as sent`),
+			},
+		},
+	})
+}
+
+func TestAccUserResource_importEmptyID(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
+			{
+				ResourceName:      adaAddress,
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return "", nil },
+				ExpectError:       errorMatching(`Missing Import ID`, `The import ID is empty`),
+			},
+		},
+	})
+}
+
+// Bytes that are not UTF-8, as a variable read in another encoding holds
+// them, are refused at plan time, before anything is sent. Not parallel: the
+// variable comes from the process environment, as TF_VAR_ variables do.
+func TestAccUserResource_invalidUTF8(t *testing.T) {
+	srv := startEmulator(t, emulator.Options{}, ada())
+	t.Setenv("TF_VAR_first_name", "Ad\xe5")
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{{
+			Config: withProvider(srv, `variable "first_name" {
+  type = string
+}
+`+userConfig(`id = "usr_ada"`, `first_name = var.first_name`)),
+			ExpectError: errorMatching(`Invalid Text Encoding`, `first_name = var.first_name`, `which is not valid UTF-8 text`),
+		}},
+	})
+	if bodies := patchBodies(srv.Requests()); len(bodies) != 0 {
+		t.Errorf("sent %q", bodies)
+	}
+}
+
+// A first page that does not add up fails the read instead of listing the
+// wrong users, or none; the email lookup then does not claim that no user
+// has the address.
+func TestAccUsersDataSource_refusesInvalidPages(t *testing.T) {
+	t.Parallel()
+	const two = `[{"id": "usr_ada", "email": "ada@example.com"}, {"id": "usr_alan", "email": "alan@example.com"}]`
+	cases := map[string]struct {
+		page string
+		want string
+	}{
+		"no count":            {`{"next": null, "results": ` + two + `}`, `it has no count`},
+		"null count":          {`{"count": null, "next": null, "results": ` + two + `}`, `it has no count`},
+		"negative count":      {`{"count": -1, "next": null, "results": []}`, `its count is -1`},
+		"count below results": {`{"count": 1, "next": null, "results": ` + two + `}`, `it holds 2 users but counts only 1`},
+		"null body":           {`null`, `it has no count`},
+		"empty object":        {`{}`, `it has no count`},
+		"huge count":          {`{"count": 200000, "next": "$BASE/v1/user?page=2", "results": ` + two + `}`, `Set max_results`},
+		"next link elsewhere on the host": {`{"count": 4, "next": "$BASE/v1/admin?page=2", "results": ` + two + `}`,
+			`next link outside the API`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := startEmulator(t, emulator.Options{}, ada(), alan())
+			page := strings.ReplaceAll(tc.page, "$BASE", srv.URL)
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: noEnv,
+				Steps: []resource.TestStep{
+					{
+						PreConfig:   func() { srv.Fail("GET", "/v1/user", http.StatusOK, page, "", 1) },
+						Config:      withProvider(srv, usersConfig()),
+						ExpectError: errorMatching(`Unable to List Preo Users`, "list users: page 1", tc.want),
+					},
+					{
+						PreConfig:   func() { srv.Fail("GET", "/v1/user", http.StatusOK, page, "", 1) },
+						Config:      withProvider(srv, `data "preo_user" "one" { email = "ada@example.com" }`),
+						ExpectError: errorMatching(`Unable to Read Preo User`, "list users: page 1", tc.want),
+					},
+				},
+			})
+			for _, r := range srv.Requests() {
+				if r.Path != "/v1/user" {
+					t.Errorf("requested %s", r.Path)
+				}
+			}
+		})
+	}
+}
+
+func TestAccUsersDataSource_maxResultsMustBeWhole(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	for _, value := range []string{"1.5", "100001"} {
+		resource.UnitTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: noEnv,
+			Steps: []resource.TestStep{{
+				Config:      withProvider(srv, usersConfig("max_results = "+value)),
+				ExpectError: errorMatching(`Invalid Whole Number`, fmt.Sprintf("max_results is %s, which is not a whole number from 1 to 100000", value)),
+			}},
+		})
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("sent %d requests", n)
+	}
+}
+
+// A 404 that may not be Preo's does not become "no user has this id": the
+// diagnostic shows what came back instead.
+func TestAccUserDataSource_unproven404(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	const proxyPage = "<html><body>Not Found</body></html>"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { srv.Fail("GET", "/v1/user/usr_ada", 404, proxyPage, "", 1) },
+				Config:      withProvider(srv, readAda),
+				ExpectError: errorMatching(`Unable to Read Preo User`, `returned 404 Not Found: `+proxyPage),
+			},
+			{
+				PreConfig:   func() { srv.Fail("GET", "/v1/user/usr_ada", 404, proxyPage, "", 1) },
+				Config:      withProvider(srv, userConfig(`id = "usr_ada"`)),
+				ExpectError: errorMatching(`Unable to Read Preo User`, `returned 404 Not Found: `+proxyPage),
+			},
+		},
+	})
+}
