@@ -13,25 +13,31 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
 
-// TestMain refuses to run the acceptance tests without a Terraform CLI
-// given through TF_ACC_TERRAFORM_PATH: they must run, never skip, and never
-// download one.
-func TestMain(m *testing.M) {
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" || os.Getenv("TF_ACC") == "" {
-		fmt.Fprintln(os.Stderr, "These tests drive the Terraform CLI: run them with `make test`, which installs it and sets TF_ACC and TF_ACC_TERRAFORM_PATH.")
-		os.Exit(1)
+// acceptanceTest runs a test case through the CLI that `make test` provides
+// (Terraform or OpenTofu). Without one the test fails, never skips, and
+// terraform-plugin-testing is never left to download a CLI of its own.
+func acceptanceTest(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	requireCLI(t)
+	resource.Test(t, tc)
+}
+
+func requireCLI(t *testing.T) {
+	t.Helper()
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" || os.Getenv("TF_ACC") == "" {
+		t.Fatal("This acceptance test drives the Terraform or OpenTofu CLI: run it with `make test`, " +
+			"which installs both and sets TF_ACC and TF_ACC_TERRAFORM_PATH.")
 	}
-	if _, err := os.Stat(tf); err != nil {
-		fmt.Fprintf(os.Stderr, "TF_ACC_TERRAFORM_PATH does not name a Terraform binary: %v\n", err)
-		os.Exit(1)
+	if _, err := os.Stat(cli); err != nil {
+		t.Fatalf("TF_ACC_TERRAFORM_PATH does not name a CLI binary (run the tests with `make test`): %v", err)
 	}
-	os.Exit(m.Run())
 }
 
 // factories serves the provider in-process, with env standing in for the

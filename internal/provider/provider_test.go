@@ -96,7 +96,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 			if !strings.Contains(provider, "base_url") && tc.env[client.EnvBaseURL] == "" {
 				provider += fmt.Sprintf("\nbase_url = %q", srv.URL)
 			}
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(tc.env),
 				Steps: []resource.TestStep{{
 					Config: `
@@ -120,7 +120,7 @@ provider "preo" {
 func TestAccProvider_environment(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{
 			client.EnvBaseURL:               srv.URL + "/",
 			client.EnvAPIToken:              srv.Token,
@@ -140,7 +140,7 @@ func TestAccProvider_environment(t *testing.T) {
 func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{
 			client.EnvBaseURL:    "http://example.com",
 			client.EnvAPIToken:   "wrong-token",
@@ -171,7 +171,7 @@ func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
 func TestAccProvider_rejectedToken(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -195,7 +195,7 @@ func TestAccProvider_tokenNeverLogged(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "terraform.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{client.EnvAPIToken: token}),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`provider "preo" {

@@ -1,12 +1,14 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -15,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/preo/terraform-provider-preo/internal/client"
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
 
@@ -34,7 +37,7 @@ func emptyPlanAfterApply() resource.ConfigPlanChecks {
 func TestAccUserResource_adopt(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`)),
@@ -60,7 +63,7 @@ func TestAccUserResource_adopt(t *testing.T) {
 func TestAccUserResource_adoptPatchesOnlyWhatDiffers(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta Ada"`, `last_name = "Lovelace"`, `email = "ADA@example.com"`)),
@@ -88,7 +91,7 @@ func TestAccUserResource_updateEachAttribute(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, body)},
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
@@ -105,7 +108,7 @@ func TestAccUserResource_updateEachAttribute(t *testing.T) {
 func TestAccUserResource_unsetAttributesStayUntouched(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -138,7 +141,7 @@ func TestAccUserResource_import(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
 	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: config, ConfigPlanChecks: emptyPlanAfterApply()},
@@ -159,7 +162,7 @@ func TestAccUserResource_importErrors(t *testing.T) {
 	twin.ID, twin.Email = "usr_alan2", "ALAN@example.com"
 	srv := startEmulator(t, emulator.Options{}, ada(), alan(), twin)
 	config := withProvider(srv, userConfig(`id = "usr_ada"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: config},
@@ -173,7 +176,7 @@ func TestAccUserResource_importErrors(t *testing.T) {
 func TestAccUserResource_importGeneratesConfig(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:          withProvider(srv, ""),
@@ -190,7 +193,7 @@ func TestAccUserResource_outOfBandChangeIsPlannedBack(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`, `email = "ada@example.com"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: config, ConfigPlanChecks: emptyPlanAfterApply()},
@@ -217,7 +220,7 @@ func TestAccUserResource_outOfBandDeletion(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: config},
@@ -241,7 +244,7 @@ func TestAccUserResource_outOfBandDeletion(t *testing.T) {
 func TestAccUserResource_changingIDReplaces(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -264,7 +267,7 @@ func TestAccUserResource_stableFacts(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	same := statecheck.CompareValue(compare.ValuesSame())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -289,7 +292,7 @@ func TestAccUserResource_stableFacts(t *testing.T) {
 func TestAccUserResource_destroyLeavesUserInPreo(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -346,7 +349,7 @@ func TestAccUserResource_planTimeValidation(t *testing.T) {
 	for i, tc := range cases {
 		steps[i] = resource.TestStep{Config: withProvider(srv, userConfig(tc.attributes...)), PlanOnly: true, ExpectError: tc.want}
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
+	acceptanceTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("invalid configurations sent %d requests", n)
 	}
@@ -356,7 +359,7 @@ func TestAccUserResource_namesPreoKeepsAsTheyAre(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	multibyte := strings.Repeat("é", 80)
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			// 80 characters in 160 bytes, and whitespace inside a value, which Preo keeps.
@@ -373,7 +376,7 @@ func TestAccUserResource_namesPreoKeepsAsTheyAre(t *testing.T) {
 func TestAccUserResource_apiValidationError(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -400,7 +403,7 @@ func TestAccUserResource_apiErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := startEmulator(t, emulator.Options{}, ada())
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{
 					{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -424,7 +427,7 @@ func TestAccUserResource_clearPhoneNumber(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := startEmulator(t, opts, ada())
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{
 					{Config: withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = "+4512345678"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
@@ -453,7 +456,7 @@ func TestAccUserResource_clearPhoneNumber(t *testing.T) {
 func TestAccUserResource_emailLetterCase(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{LowercaseEmails: true}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -495,7 +498,7 @@ resource "preo_user" "team" {
   first_name = "Member ${local.ids[count.index]}"
 }
 `, strings.Join(ids, ", ")))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:           config,
@@ -512,5 +515,48 @@ resource "preo_user" "team" {
 		if got, _ := srv.User(u.ID); got.FirstName != "Member "+u.ID {
 			t.Errorf("user %s has first name %q", u.ID, got.FirstName)
 		}
+	}
+}
+
+func TestChangedFieldsSendsOnlyKnownDifferences(t *testing.T) {
+	current := userModel{
+		Email: newEmailValue("ada@example.com"), PhoneNumber: types.StringValue("+4512345678"),
+		FirstName: types.StringValue("Ada"), LastName: types.StringValue("Lovelace"),
+	}
+	cases := map[string]struct {
+		plan userModel
+		want client.UserPatch
+	}{
+		"nothing differs": {plan: current},
+		"only the letter case of the email differs": {plan: userModel{
+			Email: newEmailValue("ADA@Example.com"), PhoneNumber: current.PhoneNumber, FirstName: current.FirstName, LastName: current.LastName,
+		}},
+		"null and unknown values are left out": {plan: userModel{
+			Email: emailValue{StringValue: types.StringUnknown()}, PhoneNumber: types.StringNull(),
+			FirstName: types.StringUnknown(), LastName: types.StringNull(),
+		}},
+		"every field differs": {
+			plan: userModel{
+				Email: newEmailValue("countess@example.com"), PhoneNumber: types.StringValue(""),
+				FirstName: types.StringValue("Augusta Ada"), LastName: types.StringValue("King"),
+			},
+			want: client.UserPatch{Email: ptr("countess@example.com"), PhoneNumber: ptr(""), FirstName: ptr("Augusta Ada"), LastName: ptr("King")},
+		},
+		"one field differs": {
+			plan: userModel{Email: current.Email, PhoneNumber: current.PhoneNumber, FirstName: current.FirstName, LastName: types.StringValue("Byron")},
+			want: client.UserPatch{LastName: ptr("Byron")},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := json.Marshal(changedFields(tc.plan, current))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := json.Marshal(tc.want)
+			if string(got) != string(want) {
+				t.Errorf("changedFields = %s, want %s", got, want)
+			}
+		})
 	}
 }
