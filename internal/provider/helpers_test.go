@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
@@ -149,4 +150,30 @@ func errorMatching(parts ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(part)), `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// identityVersions gates the resource identity tests on the version of the
+// CLI under test: identity needs Terraform 1.12 or OpenTofu 1.12 or later.
+// `make test` runs them with OpenTofu 1.12; Terraform 1.5 passes them over,
+// saying why. Everything else runs on every engine.
+var identityVersions = []tfversion.TerraformVersionCheck{identityVersionGate{}}
+
+type identityVersionGate struct{}
+
+func (identityVersionGate) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if req.TerraformVersion.Core().LessThan(tfversion.Version1_12_0) {
+		resp.Skip = fmt.Sprintf("Version gate: resource identity needs Terraform or OpenTofu 1.12 or later, and this CLI is %s.", req.TerraformVersion)
+	}
+}
+
+// importByIdentity is an import block that names a preo_user by identity.
+func importByIdentity(address, id string) string {
+	return fmt.Sprintf(`
+import {
+  to = %[1]s
+  identity = {
+    id = %[2]q
+  }
+}
+`, address, id)
 }

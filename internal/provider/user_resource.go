@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -25,6 +26,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*userResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userResource)(nil)
 	_ resource.ResourceWithImportState = (*userResource)(nil)
+	_ resource.ResourceWithIdentity    = (*userResource)(nil)
 )
 
 // userResource manages a Preo user that already exists: the API can neither
@@ -93,6 +95,17 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"date_joined": schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, Description: descDateJoined, PlanModifiers: keep()},
 			"last_seen":   schema.StringAttribute{Computed: true, CustomType: timetypes.RFC3339Type{}, Description: descLastSeen},
 			"metadata":    schema.StringAttribute{Computed: true, CustomType: jsontypes.NormalizedType{}, Description: descMetadata},
+		},
+	}
+}
+
+// IdentitySchema names a managed user by its id, which never changes, so
+// Terraform >= 1.12 and OpenTofu >= 1.12 can import by identity and keep the
+// identity beside the state.
+func (r *userResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{RequiredForImport: true, Description: descID},
 		},
 	}
 }
@@ -172,6 +185,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -187,6 +201,10 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 			fmt.Sprintf("The Preo user %q was not found, so Terraform has stopped managing it. "+
 				"If the configuration still names it, the next plan proposes to adopt it again.", state.ID.ValueString()))
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every read that does not
+		// fail, also one that drops the user, and state without one (from
+		// an engine without identity, or an import by id) has none yet.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, userIdentity{ID: state.ID})...)
 		return
 	}
 	if err != nil {
@@ -194,6 +212,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -209,6 +228,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 
 // Delete makes no request: the API cannot delete users, and removing one
@@ -225,11 +245,11 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 			state.ID.ValueString(), state.Email.ValueString()))
 }
 
-// ImportState takes a user id, or an email address (anything with an "@"),
-// which must match exactly one user.
+// ImportState takes a user id, an email address (anything with an "@"),
+// which must match exactly one user, or an identity, which holds the id.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !strings.Contains(req.ID, "@") {
-		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 		return
 	}
 	user, err := findUserByEmail(ctx, r.client, req.ID, client.ListUsersQuery{})

@@ -189,6 +189,102 @@ func TestAccUserResource_importGeneratesConfig(t *testing.T) {
 	})
 }
 
+func expectIdentity(id string) statecheck.StateCheck {
+	return statecheck.ExpectIdentity(adaAddress, map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+}
+
+func TestAccUserResource_importByIdentity(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		TerraformVersionChecks:   identityVersions,
+		Steps: []resource.TestStep{
+			{
+				// The import and a change in one apply, then nothing left to do.
+				Config: withProvider(srv, userConfig(`first_name = "Augusta Ada"`)+importByIdentity(adaAddress, "usr_ada")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPatches(srv, `{"first_name":"Augusta Ada"}`),
+					expectIdentity("usr_ada"),
+					statecheck.ExpectIdentityValueMatchesState(adaAddress, attrPath("id")),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
+				},
+			},
+			{ResourceName: adaAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+		},
+	})
+}
+
+func TestAccUserResource_importByStringSetsIdentity(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		TerraformVersionChecks:   identityVersions,
+		Steps: []resource.TestStep{{
+			Config: withProvider(srv, userConfig(`first_name = "Ada"`)+`
+import {
+  to = preo_user.ada
+  id = "ADA@example.com"
+}
+`),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectPatches(srv),
+				expectIdentity("usr_ada"),
+			},
+		}},
+	})
+}
+
+func TestAccUserResource_identityFollowsTheUser(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	step := func(id string, attributes ...string) resource.TestStep {
+		return resource.TestStep{
+			Config:            withProvider(srv, userConfig(append([]string{`id = "` + id + `"`}, attributes...)...)),
+			ConfigPlanChecks:  emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{expectIdentity(id), statecheck.ExpectIdentityValueMatchesState(adaAddress, attrPath("id"))},
+		}
+	}
+	changedInPreo := step("usr_ada", `first_name = "Augusta"`, `email = "countess@example.com"`)
+	changedInPreo.PreConfig = func() {
+		srv.UpdateUser("usr_ada", func(u *emulator.User) { u.LastName, u.Email = "King", "ada.king@example.com" })
+	}
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		TerraformVersionChecks:   identityVersions,
+		Steps: []resource.TestStep{
+			step("usr_ada"),
+			step("usr_ada", `first_name = "Augusta"`),
+			step("usr_ada", `first_name = "Augusta"`, `email = "countess@example.com"`, `phone_number = ""`),
+			changedInPreo,
+			// Another id is another user: the identity moves with the replacement.
+			step("usr_alan"),
+		},
+	})
+}
+
+func TestAccUserResource_importByIdentityOfUnknownUser(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		TerraformVersionChecks:   identityVersions,
+		Steps: []resource.TestStep{{
+			Config:      withProvider(srv, userConfig(`first_name = "Ada"`)+importByIdentity(adaAddress, "usr_nobody")),
+			ExpectError: errorMatching(`Cannot import non-existent remote object`),
+		}},
+	})
+	if bodies := patchBodies(srv.Requests()); len(bodies) != 0 {
+		t.Errorf("a failed import sent PATCH requests: %q", bodies)
+	}
+}
+
 func TestAccUserResource_outOfBandChangeIsPlannedBack(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
