@@ -248,16 +248,50 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 // ImportState takes a user id, an email address (anything with an "@"),
 // which must match exactly one user, or an identity, which holds the id.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !strings.Contains(req.ID, "@") {
-		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+	user := r.importedUser(ctx, req, &resp.Diagnostics)
+	if user == nil {
 		return
 	}
-	user, err := findUserByEmail(ctx, r.client, req.ID, client.ListUsersQuery{})
+	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
+}
+
+// importedUser reads the user an import names, so that an id no user has
+// fails the import with a message that names it. It returns nil after an
+// error.
+func (r *userResource) importedUser(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) *client.User {
+	if strings.Contains(req.ID, "@") {
+		user, err := findUserByEmail(ctx, r.client, req.ID, client.ListUsersQuery{})
+		if err != nil {
+			addAPIError(diags, "Unable to Import Preo User", err)
+			return nil
+		}
+		return user
+	}
+	id := req.ID
+	if id == "" {
+		var identity userIdentity
+		if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
+			return nil
+		}
+		id = identity.ID.ValueString()
+	}
+	if id == "" {
+		diags.AddError("Missing Preo User ID",
+			"The import names no user. Set id in the identity to the id of the user to import, such as usr_123.")
+		return nil
+	}
+	user, err := r.client.GetUser(ctx, id)
+	if client.IsNotFound(err) {
+		diags.AddError("Preo User Not Found",
+			fmt.Sprintf("No Preo user has the id %q, so there is nothing to import. Check the id, or import the user by email address instead.", id))
+		return nil
+	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Import Preo User", err)
-		return
+		addAPIError(diags, "Unable to Import Preo User", err)
+		return nil
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), user.ID)...)
+	return user
 }
 
 // update sends the changes in one PATCH and returns the user as Preo then

@@ -168,7 +168,7 @@ func TestAccUserResource_importErrors(t *testing.T) {
 			{Config: config},
 			{ResourceName: adaAddress, ImportState: true, ImportStateId: "nobody@example.com", ExpectError: errorMatching(`Unable to Import Preo User`, `no Preo user has the email address "nobody@example.com"`)},
 			{ResourceName: adaAddress, ImportState: true, ImportStateId: "alan@example.com", ExpectError: errorMatching(`2 Preo users have the email address "alan@example.com"`, `"usr_alan"`, `"usr_alan2"`)},
-			{ResourceName: adaAddress, ImportState: true, ImportStateId: "usr_nobody", ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`)},
+			{ResourceName: adaAddress, ImportState: true, ImportStateId: "usr_nobody", ExpectError: errorMatching(`Preo User Not Found`, `No Preo user has the id "usr_nobody"`, `Check the id`)},
 		},
 	})
 }
@@ -214,7 +214,13 @@ func TestAccUserResource_importByIdentity(t *testing.T) {
 					statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
 				},
 			},
-			{ResourceName: adaAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{
+				// terraform-plugin-testing's own check: the identity in state imports the same user.
+				Config:          withProvider(srv, userConfig(`first_name = "Augusta Ada"`)),
+				ResourceName:    adaAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
 		},
 	})
 }
@@ -275,10 +281,16 @@ func TestAccUserResource_importByIdentityOfUnknownUser(t *testing.T) {
 	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		TerraformVersionChecks:   identityVersions,
-		Steps: []resource.TestStep{{
-			Config:      withProvider(srv, userConfig(`first_name = "Ada"`)+importByIdentity(adaAddress, "usr_nobody")),
-			ExpectError: errorMatching(`Cannot import non-existent remote object`),
-		}},
+		Steps: []resource.TestStep{
+			{
+				Config:      withProvider(srv, userConfig(`first_name = "Ada"`)+importByIdentity(adaAddress, "usr_nobody")),
+				ExpectError: errorMatching(`Preo User Not Found`, `No Preo user has the id "usr_nobody", so there is nothing to import.`),
+			},
+			{
+				Config:      withProvider(srv, userConfig(`first_name = "Ada"`)+importByIdentity(adaAddress, "")),
+				ExpectError: errorMatching(`Missing Preo User ID`, `Set id in the identity`),
+			},
+		},
 	})
 	if bodies := patchBodies(srv.Requests()); len(bodies) != 0 {
 		t.Errorf("a failed import sent PATCH requests: %q", bodies)
