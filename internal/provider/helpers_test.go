@@ -25,12 +25,6 @@ import (
 // terraform-plugin-testing is never left to download a CLI of its own.
 func acceptanceTest(t *testing.T, tc resource.TestCase) {
 	t.Helper()
-	requireCLI(t)
-	resource.Test(t, tc)
-}
-
-func requireCLI(t *testing.T) {
-	t.Helper()
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if cli == "" || os.Getenv("TF_ACC") == "" {
 		t.Fatal("This acceptance test drives the Terraform or OpenTofu CLI: run it with `make test`, " +
@@ -39,6 +33,7 @@ func requireCLI(t *testing.T) {
 	if _, err := os.Stat(cli); err != nil {
 		t.Fatalf("TF_ACC_TERRAFORM_PATH does not name a CLI binary (run the tests with `make test`): %v", err)
 	}
+	resource.Test(t, tc)
 }
 
 // factories serves the provider in-process, with env standing in for the

@@ -202,8 +202,8 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 				"If the configuration still names it, the next plan proposes to adopt it again.", state.ID.ValueString()))
 		resp.State.RemoveResource(ctx)
 		// The framework wants an identity after every read that does not
-		// fail, also one that drops the user, and state without one (from
-		// an engine without identity, or an import by id) has none yet.
+		// fail, also one that drops the user, and state written without one
+		// (by an engine or a provider version without identity) has none.
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, userIdentity{ID: state.ID})...)
 		return
 	}
