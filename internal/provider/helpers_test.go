@@ -14,26 +14,34 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
 
-// TestMain refuses to run the acceptance tests without a Terraform CLI
-// given through TF_ACC_TERRAFORM_PATH: they must run, never skip, and never
-// download one.
-func TestMain(m *testing.M) {
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" || os.Getenv("TF_ACC") == "" {
-		fmt.Fprintln(os.Stderr, "These tests drive the Terraform CLI: run them with `make test`, which installs it and sets TF_ACC and TF_ACC_TERRAFORM_PATH.")
-		os.Exit(1)
+// acceptanceTest runs a test case through the CLI that `make test` provides
+// (Terraform or OpenTofu). A plain `go test` runs the unit tests and passes
+// over these with the `make test` hint; once TF_ACC asks for them, a missing
+// CLI fails the test, and terraform-plugin-testing is never left to download
+// a CLI of its own.
+func acceptanceTest(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("This acceptance test drives the Terraform or OpenTofu CLI: run it with `make test`, " +
+			"which installs both and sets TF_ACC and TF_ACC_TERRAFORM_PATH.")
 	}
-	if _, err := os.Stat(tf); err != nil {
-		fmt.Fprintf(os.Stderr, "TF_ACC_TERRAFORM_PATH does not name a Terraform binary: %v\n", err)
-		os.Exit(1)
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		t.Fatal("TF_ACC is set but TF_ACC_TERRAFORM_PATH is not: these tests never download a CLI. " +
+			"Run them with `make test`, which installs Terraform and OpenTofu and sets both.")
 	}
-	os.Exit(m.Run())
+	if _, err := os.Stat(cli); err != nil {
+		t.Fatalf("TF_ACC_TERRAFORM_PATH does not name a CLI binary (run the tests with `make test`): %v", err)
+	}
+	resource.Test(t, tc)
 }
 
 // factories serves the provider in-process, with env standing in for the
@@ -303,4 +311,30 @@ resource "preo_user" "team" {
   first_name = "%s${local.ids[count.index]}"
 }
 `, strings.Join(ids, ", "), prefix)
+}
+
+// identityVersions gates the resource identity tests on the version of the
+// CLI under test: identity needs Terraform 1.12 or OpenTofu 1.12 or later.
+// `make test` runs them with OpenTofu 1.12; Terraform 1.5 passes them over,
+// saying why. Everything else runs on every engine.
+var identityVersions = []tfversion.TerraformVersionCheck{identityVersionGate{}}
+
+type identityVersionGate struct{}
+
+func (identityVersionGate) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if req.TerraformVersion.Core().LessThan(tfversion.Version1_12_0) {
+		resp.Skip = fmt.Sprintf("Version gate: resource identity needs Terraform or OpenTofu 1.12 or later, and this CLI is %s.", req.TerraformVersion)
+	}
+}
+
+// importByIdentity is an import block that names a preo_user by identity.
+func importByIdentity(address, id string) string {
+	return fmt.Sprintf(`
+import {
+  to = %[1]s
+  identity = {
+    id = %[2]q
+  }
+}
+`, address, id)
 }
