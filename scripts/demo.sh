@@ -3,12 +3,14 @@
 # emulator with its demo users on a free loopback port, and runs examples/demo
 # through plan, apply, a second plan that must show no changes, and destroy.
 #
-# Everything happens in a temporary directory: a CLI configuration with
-# dev_overrides points Terraform at the fresh build, and the state lives there
-# too, so neither the work tree nor the user's home is touched. The emulator
-# is stopped and the directory removed on exit, failure or Ctrl-C.
+# It runs with the CLI in ENGINE_BIN, Terraform or OpenTofu (`make demo` sets
+# it; `make demo ENGINE=tofu` picks OpenTofu). Everything happens in a
+# temporary directory: a CLI configuration with dev_overrides points the CLI
+# at the fresh build, and the state lives there too, so neither the work tree
+# nor the user's home is touched. The emulator is stopped and the directory
+# removed on exit, failure or Ctrl-C.
 #
-# Usage: TERRAFORM=/path/to/terraform scripts/demo.sh (`make demo` sets it).
+# Usage: ENGINE_BIN=/path/to/terraform scripts/demo.sh
 set -euo pipefail
 # shellcheck source=scripts/dev-overrides.sh
 source "$(dirname "$0")/dev-overrides.sh"
@@ -22,10 +24,7 @@ fail() {
 	exit 1
 }
 
-terraform_bin=${TERRAFORM:-}
-if [[ -z $terraform_bin || ! -x $terraform_bin ]]; then
-	fail "no Terraform CLI at '${terraform_bin}': run 'make demo', which installs Terraform first"
-fi
+cli=$(engine_bin "'make demo'") || exit 1
 command -v go >/dev/null || fail "Go is required on PATH"
 
 tmp=$(mktemp -d)
@@ -43,7 +42,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-tf() { "$terraform_bin" "$@"; }
+tf() { "$cli" "$@"; }
 
 # http_get PATH prints the API's answer for PATH, pretty-printed. It uses curl
 # when there is one, and bash's own /dev/tcp otherwise (the emulator speaks
@@ -101,10 +100,10 @@ mkdir -p "$tmp/work"
 cp "$repo"/examples/demo/*.tf "$tmp/work/"
 cd "$tmp/work"
 
-# Terraform warns on every command that dev_overrides are in effect; plan and
+# The CLI warns on every command that dev_overrides are in effect; plan and
 # apply show that warning in one line.
-section "Planning"
-echo "(Terraform shows adopting an existing user as \"create\".)"
+section "Planning with $("$cli" version | head -n 1)"
+echo "(The plan shows adopting an existing user as \"create\".)"
 tf plan -input=false -compact-warnings -out=demo.tfplan
 
 section "Applying the plan"
@@ -126,7 +125,7 @@ after=$(http_get "/v1/user/$user_id")
 first_name=$(json_field first_name <<<"$after")
 last_name=$(json_field last_name <<<"$after")
 [[ $(tf output -raw adopted_user_after) == "$first_name $last_name <"* ]] ||
-	fail "Preo has user $user_id as $first_name $last_name, not as Terraform set it"
+	fail "Preo has user $user_id as $first_name $last_name, not as the apply set it"
 
 section "Destroying"
 tf destroy -input=false -auto-approve
@@ -136,7 +135,7 @@ echo "GET $PREO_BASE_URL/v1/user/$user_id"
 left=$(http_get "/v1/user/$user_id")
 printf '%s\n' "$left"
 [[ $(json_field first_name <<<"$left") == "$first_name" && $(json_field last_name <<<"$left") == "$last_name" ]] ||
-	fail "user $user_id is not as Terraform left it"
+	fail "user $user_id is not as the apply left it"
 echo "User $user_id is still in Preo as $first_name $last_name: destroy only stopped managing it."
 
 section "Demo finished"

@@ -12,28 +12,37 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
 
-// TestMain refuses to run the acceptance tests without a Terraform CLI
-// given through TF_ACC_TERRAFORM_PATH: they must run, never skip, and never
-// download one.
-func TestMain(m *testing.M) {
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" || os.Getenv("TF_ACC") == "" {
-		fmt.Fprintln(os.Stderr, "These tests drive the Terraform CLI: run them with `make test`, which installs it and sets TF_ACC and TF_ACC_TERRAFORM_PATH.")
-		os.Exit(1)
+// acceptanceTest runs a test case through the CLI that `make test` provides
+// (Terraform or OpenTofu). A plain `go test` runs the unit tests and passes
+// over these with the `make test` hint; once TF_ACC asks for them, a missing
+// CLI fails the test, and terraform-plugin-testing is never left to download
+// a CLI of its own.
+func acceptanceTest(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("This acceptance test drives the Terraform or OpenTofu CLI: run it with `make test`, " +
+			"which installs both and sets TF_ACC and TF_ACC_TERRAFORM_PATH.")
 	}
-	if _, err := os.Stat(tf); err != nil {
-		fmt.Fprintf(os.Stderr, "TF_ACC_TERRAFORM_PATH does not name a Terraform binary: %v\n", err)
-		os.Exit(1)
+	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if cli == "" {
+		t.Fatal("TF_ACC is set but TF_ACC_TERRAFORM_PATH is not: these tests never download a CLI. " +
+			"Run them with `make test`, which installs Terraform and OpenTofu and sets both.")
 	}
-	os.Exit(m.Run())
+	if _, err := os.Stat(cli); err != nil {
+		t.Fatalf("TF_ACC_TERRAFORM_PATH does not name a CLI binary (run the tests with `make test`): %v", err)
+	}
+	resource.Test(t, tc)
 }
 
 // factories serves the provider in-process, with env standing in for the
@@ -303,4 +312,44 @@ resource "preo_user" "team" {
   first_name = "%s${local.ids[count.index]}"
 }
 `, strings.Join(ids, ", "), prefix)
+}
+
+// identityVersions gates the resource identity tests on the version of the
+// CLI under test: identity needs Terraform 1.12 or OpenTofu 1.12 or later.
+// `make test` runs them with OpenTofu 1.12; Terraform 1.5 passes them over,
+// saying why. Everything else runs on every engine.
+var identityVersions = []tfversion.TerraformVersionCheck{
+	versionGate{minimum: tfversion.Version1_12_0, feature: "resource identity needs Terraform or OpenTofu 1.12 or later"},
+}
+
+// queryVersions gates the `terraform query` tests: list resources need
+// Terraform 1.14 or later. Neither engine that `make test` installs has them
+// (the protocol-level tests cover the list resource there); a newer
+// Terraform in TF_ACC_TERRAFORM_PATH runs them.
+var queryVersions = []tfversion.TerraformVersionCheck{
+	versionGate{minimum: tfversion.Version1_14_0, feature: "terraform query needs Terraform 1.14 or later"},
+}
+
+// versionGate passes a test over, saying so, on a CLI older than minimum.
+type versionGate struct {
+	minimum *version.Version
+	feature string
+}
+
+func (g versionGate) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	if req.TerraformVersion.Core().LessThan(g.minimum) {
+		resp.Skip = fmt.Sprintf("Version gate: %s, and this CLI is %s.", g.feature, req.TerraformVersion)
+	}
+}
+
+// importByIdentity is an import block that names a preo_user by identity.
+func importByIdentity(address, id string) string {
+	return fmt.Sprintf(`
+import {
+  to = %[1]s
+  identity = {
+    id = %[2]q
+  }
+}
+`, address, id)
 }

@@ -54,7 +54,7 @@ func TestAccUserResource_refreshKeepsStateOnUntrustedAnswers(t *testing.T) {
 			t.Parallel()
 			srv := startEmulator(t, emulator.Options{}, ada())
 			config := withProvider(srv, userConfig(`id = "usr_ada"`))
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{
 					{Config: config},
@@ -82,7 +82,7 @@ func TestAccUserResource_refreshKeepsStateOnUntrustedAnswers(t *testing.T) {
 func TestAccUserResource_answerAboutAnotherUser(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -111,7 +111,7 @@ func TestAccUserResource_patchAnswerWithOtherValues(t *testing.T) {
 	stored := `{"id": "usr_ada", "email": "ada@example.com", "phone_number": null, "first_name": "Augustus", "last_name": "Lovelace",
   "is_verified": true, "is_active": true, "locale": "en", "msg_channel": "email", "date_joined": "2024-08-25T15:00:00Z",
   "last_seen": null, "metadata": {}}`
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -130,7 +130,7 @@ func TestAccUserResource_patchAnswerWithOtherValues(t *testing.T) {
 func TestAccUserResource_importEmptyID(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -150,7 +150,7 @@ func TestAccUserResource_importEmptyID(t *testing.T) {
 func TestAccUserResource_invalidUTF8(t *testing.T) {
 	srv := startEmulator(t, emulator.Options{}, ada())
 	t.Setenv("TF_VAR_first_name", "Ad\xe5")
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config: withProvider(srv, `variable "first_name" {
@@ -190,7 +190,7 @@ func TestAccUsersDataSource_refusesInvalidPages(t *testing.T) {
 			t.Parallel()
 			srv := startEmulator(t, emulator.Options{}, ada(), alan())
 			page := strings.ReplaceAll(tc.page, "$BASE", srv.URL)
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{
 					{
@@ -218,7 +218,7 @@ func TestAccUsersDataSource_maxResultsMustBeWhole(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	for _, value := range []string{"1.5", "100001"} {
-		resource.UnitTest(t, resource.TestCase{
+		acceptanceTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: noEnv,
 			Steps: []resource.TestStep{{
 				Config:      withProvider(srv, usersConfig("max_results = "+value)),
@@ -237,7 +237,7 @@ func TestAccUserDataSource_unproven404(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	const proxyPage = "<html><body>Not Found</body></html>"
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{

@@ -57,7 +57,7 @@ data "preo_users" "some" {
 }
 `, user.ID, name, user.Email)
 	}
-	resource.Test(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		Steps: []resource.TestStep{
 			{

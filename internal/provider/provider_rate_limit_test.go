@@ -91,7 +91,7 @@ func TestAccProvider_rateLimitedApply(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := startEmulator(t, emulator.Options{RateLimit: rateLimit}, users...)
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{{
 					Config:           rateLimitedProvider(srv, tc.settings...) + teamConfig(users, "Renamed "),
@@ -122,7 +122,7 @@ func TestAccProvider_rateLimitedListing(t *testing.T) {
 	for i, u := range srv.Users() {
 		ids[i] = knownvalue.StringExact(u.ID)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config: rateLimitedProvider(srv) + `

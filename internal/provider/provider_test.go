@@ -155,7 +155,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 			if !strings.Contains(provider, "base_url") && tc.env[envBaseURL] == "" {
 				provider += fmt.Sprintf("\nbase_url = %q", srv.URL)
 			}
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(tc.env),
 				Steps: []resource.TestStep{{
 					Config: `
@@ -179,7 +179,7 @@ provider "preo" {
 func TestAccProvider_environment(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{
 			envBaseURL: srv.URL + "/",
 			// As file() reads it: the newline is trimmed.
@@ -201,7 +201,7 @@ func TestAccProvider_environment(t *testing.T) {
 func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{
 			envBaseURL:    "http://example.com",
 			envAPIToken:   "wrong-token",
@@ -232,7 +232,7 @@ func TestAccProvider_configurationBeatsEnvironment(t *testing.T) {
 func TestAccProvider_rejectedToken(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -257,7 +257,7 @@ func TestAccProvider_tokenNeverLogged(t *testing.T) {
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
 	providerBlock := fmt.Sprintf("provider \"preo\" {\n  base_url = %q\n}\n", srv.URL)
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{envAPIToken: token}),
 		Steps: []resource.TestStep{
 			{

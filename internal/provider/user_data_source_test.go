@@ -17,7 +17,7 @@ func TestAccUserDataSource_lookups(t *testing.T) {
 	twin := alan()
 	twin.ID, twin.Email, twin.OrganizationID = "usr_alan2", "Alan@Example.com", "org_north"
 	srv := startEmulator(t, emulator.Options{}, ada(), alan(), grace(), twin)
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -72,7 +72,7 @@ func TestAccUserDataSource_lookups(t *testing.T) {
 func TestAccUserDataSource_invalidArguments(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, `data "preo_user" "one" {}`), PlanOnly: true, ExpectError: errorMatching(`Missing Attribute Configuration`, `Exactly one of these attributes must be configured: [id,email]`)},

@@ -11,6 +11,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
@@ -29,7 +33,11 @@ func (p *protocolProvider) listUsers(filters map[string]tftypes.Value, includeRe
 	p.tb.Helper()
 	ctx := context.Background()
 	configType := p.schemas.ListResourceSchemas["preo_user"].ValueType()
-	stream, err := p.server.ListResource(ctx, &tfprotov6.ListResourceRequest{
+	lister, ok := p.server.(tfprotov6.ProviderServerWithListResource)
+	if !ok {
+		p.tb.Fatal("the provider server does not serve list resources")
+	}
+	stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{
 		TypeName:        "preo_user",
 		Config:          p.dynamicValue(configType, filters),
 		IncludeResource: includeResource,
@@ -317,4 +325,39 @@ func TestUserListResource_errors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestAccUserListResource_query(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{PageSize: 1}, ada(), alan(), grace())
+	byID := func(id string) queryfilter.QueryFilter {
+		return queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+	}
+	acceptanceTest(t, resource.TestCase{
+		TerraformVersionChecks:   queryVersions,
+		ProtoV6ProviderFactories: noEnv,
+		Steps: []resource.TestStep{
+			{
+				Config: withProvider(srv, `data "preo_users" "all" {}`),
+			},
+			{
+				Query: true,
+				Config: withProvider(srv, `
+list "preo_user" "north" {
+  provider = preo
+  config {
+    organization_id = "org_north"
+  }
+}
+`),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("preo_user.north", 2),
+					querycheck.ExpectIdentity("preo_user.north", map[string]knownvalue.Check{"id": knownvalue.StringExact("usr_ada")}),
+					querycheck.ExpectIdentity("preo_user.north", map[string]knownvalue.Check{"id": knownvalue.StringExact("usr_grace")}),
+					querycheck.ExpectResourceDisplayName("preo_user.north", byID("usr_ada"), knownvalue.StringExact("Ada Lovelace <ada@example.com>")),
+					querycheck.ExpectResourceDisplayName("preo_user.north", byID("usr_grace"), knownvalue.StringExact("Grace Hopper <grace@example.org>")),
+				},
+			},
+		},
+	})
 }

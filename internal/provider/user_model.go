@@ -61,6 +61,16 @@ func newUserModel(u *client.User) userModel {
 	}
 }
 
+// userIdentity is the resource identity of a preo_user: the user's id, as
+// Preo returned it.
+type userIdentity struct {
+	ID types.String `tfsdk:"id"`
+}
+
+func newUserIdentity(u *client.User) userIdentity {
+	return userIdentity{ID: types.StringValue(u.ID)}
+}
+
 // timestamp keeps fractional seconds, which timetypes.NewRFC3339TimeValue drops.
 func timestamp(t time.Time) timetypes.RFC3339 {
 	return timetypes.NewRFC3339ValueMust(t.UTC().Format(time.RFC3339Nano))

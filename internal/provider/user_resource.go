@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -21,6 +23,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*userResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userResource)(nil)
 	_ resource.ResourceWithImportState = (*userResource)(nil)
+	_ resource.ResourceWithIdentity    = (*userResource)(nil)
 )
 
 // userResource manages a Preo user that already exists: the API can neither
@@ -53,6 +56,17 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"Preo's API cannot create or delete users, so creating this resource adopts the user with the given id, " +
 			"and destroying it only stops Terraform from managing the user, who stays in Preo.",
 		Attributes: attributes,
+	}
+}
+
+// IdentitySchema names a managed user by its id, which never changes, so
+// Terraform >= 1.12 and OpenTofu >= 1.12 can import by identity and keep the
+// identity beside the state.
+func (r *userResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{RequiredForImport: true, Description: descID},
+		},
 	}
 }
 
@@ -96,6 +110,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -116,6 +131,10 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 					"Preo's API cannot create users.",
 					state.ID.ValueString(), state.Email.ValueString()))
 			resp.State.RemoveResource(ctx)
+			// The framework wants an identity after every read that does not
+			// fail, also one that drops the user, and state written without one
+			// (by an engine or a provider version without identity) has none.
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, userIdentity{ID: state.ID})...)
 			return
 		}
 	}
@@ -124,6 +143,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -141,28 +161,63 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 
 // Delete makes no request: the API cannot delete users, and removing one
 // from Terraform must not touch it in Preo. The plan has said so (warnDestroy).
 func (r *userResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
-// ImportState takes a user id, or an email address (anything with an "@"),
-// which must match exactly one user.
+// ImportState takes a user id, an email address (anything with an "@"),
+// which must match exactly one user, or an identity, which holds the id.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	user := r.importedUser(ctx, req, &resp.Diagnostics)
+	if user == nil {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
+}
+
+// importedUser reads the user an import names, so that an id no user has
+// fails the import with a message that names it. It returns nil after an
+// error.
+func (r *userResource) importedUser(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) *client.User {
+	if strings.Contains(req.ID, "@") {
+		user, err := findUserByEmail(ctx, r.client, req.ID, client.ListUsersQuery{})
+		if err != nil {
+			addAPIError(diags, "Unable to Import Preo User", err)
+			return nil
+		}
+		return user
+	}
 	if req.ID == "" && (req.Identity == nil || req.Identity.Raw.IsNull()) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "Missing Import ID",
+		diags.AddAttributeError(path.Root("id"), "Missing Import ID",
 			"The import ID is empty. Give the id of the Preo user to import, such as usr_123, or its email address.")
-		return
+		return nil
 	}
-	if !strings.Contains(req.ID, "@") {
-		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-		return
+	id := req.ID
+	if id == "" {
+		var identity userIdentity
+		if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
+			return nil
+		}
+		id = identity.ID.ValueString()
 	}
-	user, err := findUserByEmail(ctx, r.client, req.ID, client.ListUsersQuery{})
+	if id == "" {
+		diags.AddError("Missing Preo User ID",
+			"The import names no user. Set id in the identity to the id of the user to import, such as usr_123.")
+		return nil
+	}
+	user, err := r.client.GetUser(ctx, id)
+	if client.IsNotFound(err) && r.client.ConfirmNotFound(ctx, err) == nil {
+		diags.AddError("Preo User Not Found",
+			fmt.Sprintf("No Preo user has the id %q, so there is nothing to import. Check the id, or import the user by email address instead.", id))
+		return nil
+	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to Import Preo User", err)
-		return
+		addAPIError(diags, "Unable to Import Preo User", err)
+		return nil
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), user.ID)...)
+	return user
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -16,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/preo/terraform-provider-preo/internal/client"
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
 
@@ -80,7 +83,7 @@ func TestAccUserResource_adopt(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
 	log := newDiagnosticsLog()
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{{
 			Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`)),
@@ -105,7 +108,7 @@ func TestAccUserResource_adoptionPreview(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	log := newDiagnosticsLog()
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{{
 			Config: withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = ""`, `first_name = "Augusta"`, `email = "ADA@example.com"`)),
@@ -140,7 +143,7 @@ func TestAccUserResource_adoptionWarningListsOnlyChanges(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	log := newDiagnosticsLog()
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{{
 			Config: withProvider(srv, userConfig(`id = "usr_ada"`, `email = "Ada@Example.com"`, `last_name = "King"`)),
@@ -163,7 +166,7 @@ func TestAccUserResource_adoptionWarningListsOnlyChanges(t *testing.T) {
 func TestAccUserResource_adoptUnknownIDFailsThePlan(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:      withProvider(srv, userConfig(`id = "usr_nobody"`, `first_name = "Ada"`)),
@@ -189,7 +192,7 @@ func onlyReads(requests []emulator.Request) error {
 func TestAccUserResource_adoptPatchesOnlyWhatDiffers(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:           withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta Ada"`, `last_name = "Lovelace"`, `email = "ADA@example.com"`)),
@@ -217,7 +220,7 @@ func TestAccUserResource_updateEachAttribute(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, body)},
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
@@ -234,7 +237,7 @@ func TestAccUserResource_updateEachAttribute(t *testing.T) {
 func TestAccUserResource_unsetAttributesStayUntouched(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -267,7 +270,7 @@ func TestAccUserResource_import(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
 	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: config, ConfigPlanChecks: emptyPlanAfterApply()},
@@ -288,13 +291,13 @@ func TestAccUserResource_importErrors(t *testing.T) {
 	twin.ID, twin.Email = "usr_alan2", "ALAN@example.com"
 	srv := startEmulator(t, emulator.Options{}, ada(), alan(), twin)
 	config := withProvider(srv, userConfig(`id = "usr_ada"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: config},
 			{ResourceName: adaAddress, ImportState: true, ImportStateId: "nobody@example.com", ExpectError: errorMatching(`Unable to Import Preo User`, `no Preo user has the email address "nobody@example.com"`)},
 			{ResourceName: adaAddress, ImportState: true, ImportStateId: "alan@example.com", ExpectError: errorMatching(`2 Preo users have the email address "alan@example.com"`, `"usr_alan"`, `"usr_alan2"`)},
-			{ResourceName: adaAddress, ImportState: true, ImportStateId: "usr_nobody", ExpectError: regexp.MustCompile(`Cannot import non-existent remote object`)},
+			{ResourceName: adaAddress, ImportState: true, ImportStateId: "usr_nobody", ExpectError: errorMatching(`Preo User Not Found`, `No Preo user has the id "usr_nobody"`, `Check the id`)},
 		},
 	})
 }
@@ -302,7 +305,7 @@ func TestAccUserResource_importErrors(t *testing.T) {
 func TestAccUserResource_importGeneratesConfig(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:          withProvider(srv, ""),
@@ -315,11 +318,119 @@ func TestAccUserResource_importGeneratesConfig(t *testing.T) {
 	})
 }
 
+func expectIdentity(id string) statecheck.StateCheck {
+	return statecheck.ExpectIdentity(adaAddress, map[string]knownvalue.Check{"id": knownvalue.StringExact(id)})
+}
+
+func TestAccUserResource_importByIdentity(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		TerraformVersionChecks:   identityVersions,
+		Steps: []resource.TestStep{
+			{
+				// The import and a change in one apply, then nothing left to do.
+				Config: withProvider(srv, userConfig(`first_name = "Augusta Ada"`)+importByIdentity(adaAddress, "usr_ada")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPatches(srv, `{"first_name":"Augusta Ada"}`),
+					expectIdentity("usr_ada"),
+					statecheck.ExpectIdentityValueMatchesState(adaAddress, attrPath("id")),
+					statecheck.ExpectKnownValue(adaAddress, attrPath("email"), knownvalue.StringExact("ada@example.com")),
+				},
+			},
+			{
+				// terraform-plugin-testing's own check: the identity in state imports the same user.
+				Config:          withProvider(srv, userConfig(`first_name = "Augusta Ada"`)),
+				ResourceName:    adaAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+		},
+	})
+}
+
+func TestAccUserResource_importByStringSetsIdentity(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		TerraformVersionChecks:   identityVersions,
+		Steps: []resource.TestStep{{
+			Config: withProvider(srv, userConfig(`first_name = "Ada"`)+`
+import {
+  to = preo_user.ada
+  id = "ADA@example.com"
+}
+`),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				expectPatches(srv),
+				expectIdentity("usr_ada"),
+			},
+		}},
+	})
+}
+
+func TestAccUserResource_identityFollowsTheUser(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada(), alan())
+	step := func(id string, attributes ...string) resource.TestStep {
+		return resource.TestStep{
+			Config:            withProvider(srv, userConfig(append([]string{`id = "` + id + `"`}, attributes...)...)),
+			ConfigPlanChecks:  emptyPlanAfterApply(),
+			ConfigStateChecks: []statecheck.StateCheck{expectIdentity(id), statecheck.ExpectIdentityValueMatchesState(adaAddress, attrPath("id"))},
+		}
+	}
+	changedInPreo := step("usr_ada", `first_name = "Augusta"`, `email = "countess@example.com"`)
+	changedInPreo.PreConfig = func() {
+		srv.UpdateUser("usr_ada", func(u *emulator.User) { u.LastName, u.Email = "King", "ada.king@example.com" })
+	}
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		TerraformVersionChecks:   identityVersions,
+		Steps: []resource.TestStep{
+			step("usr_ada"),
+			step("usr_ada", `first_name = "Augusta"`),
+			step("usr_ada", `first_name = "Augusta"`, `email = "countess@example.com"`, `phone_number = ""`),
+			changedInPreo,
+			// Another id is another user: the identity moves with the replacement.
+			step("usr_alan"),
+		},
+	})
+}
+
+func TestAccUserResource_importByIdentityOfUnknownUser(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	acceptanceTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: noEnv,
+		TerraformVersionChecks:   identityVersions,
+		Steps: []resource.TestStep{
+			{
+				Config:      withProvider(srv, userConfig(`first_name = "Ada"`)+importByIdentity(adaAddress, "usr_nobody")),
+				ExpectError: errorMatching(`Preo User Not Found`, `No Preo user has the id "usr_nobody", so there is nothing to import.`),
+			},
+			{
+				Config:      withProvider(srv, userConfig(`first_name = "Ada"`)+importByIdentity(adaAddress, "")),
+				ExpectError: errorMatching(`Missing Preo User ID`, `Set id in the identity`),
+			},
+		},
+	})
+	if bodies := patchBodies(srv.Requests()); len(bodies) != 0 {
+		t.Errorf("a failed import sent PATCH requests: %q", bodies)
+	}
+}
+
 func TestAccUserResource_outOfBandChangeIsPlannedBack(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`, `email = "ada@example.com"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: config, ConfigPlanChecks: emptyPlanAfterApply()},
@@ -360,7 +471,7 @@ func TestAccUserResource_generatedConfigForDeletedUser(t *testing.T) {
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
 	log := newDiagnosticsLog()
 	generated := []string{`email = "ada@example.com"`, `first_name = "Ada"`, `last_name = "Lovelace"`, `phone_number = "+4512345678"`}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{
 			{
@@ -395,7 +506,7 @@ func TestAccUserResource_generatedConfigWithPaddedValue(t *testing.T) {
 	padded := ada()
 	padded.FirstName = " Ada "
 	srv := startEmulator(t, emulator.Options{}, padded)
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -425,7 +536,7 @@ func TestAccUserResource_outOfBandDeletion(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Ada"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: config},
@@ -454,7 +565,7 @@ func TestAccUserResource_changingIDReplaces(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
 	log := newDiagnosticsLog()
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -487,7 +598,7 @@ func TestAccUserResource_updatePlansOnlyWhatThePatchChanges(t *testing.T) {
 	update := func(changes map[string]knownvalue.Check) []plancheck.PlanCheck {
 		return append(planned(adaInPreo(), changes), plancheck.ExpectResourceAction(adaAddress, plancheck.ResourceActionUpdate))
 	}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -527,7 +638,7 @@ func TestAccUserResource_savedUpdatePlanAppliedAfterChangeInPreo(t *testing.T) {
 	srv := startEmulator(t, emulator.Options{}, ada())
 	log := newDiagnosticsLog()
 	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
@@ -583,7 +694,7 @@ func TestAccUserResource_savedAdoptionPlanStopsWhenUserChanged(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	config := withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -616,7 +727,7 @@ func TestAccUserResource_destroyLeavesUserInPreo(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	log := newDiagnosticsLog()
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: recordingFactories(log),
 		Steps: []resource.TestStep{
 			{
@@ -681,7 +792,7 @@ func TestAccUserResource_planTimeValidation(t *testing.T) {
 	for i, tc := range cases {
 		steps[i] = resource.TestStep{Config: withProvider(srv, userConfig(tc.attributes...)), PlanOnly: true, ExpectError: tc.want}
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
+	acceptanceTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("invalid configurations sent %d requests", n)
 	}
@@ -691,7 +802,7 @@ func TestAccUserResource_namesPreoKeepsAsTheyAre(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
 	multibyte := strings.Repeat("é", 80)
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			// 80 characters in 160 bytes, and whitespace inside a value, which Preo keeps.
@@ -708,7 +819,7 @@ func TestAccUserResource_namesPreoKeepsAsTheyAre(t *testing.T) {
 func TestAccUserResource_apiValidationError(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -735,7 +846,7 @@ func TestAccUserResource_apiErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := startEmulator(t, emulator.Options{}, ada())
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{
 					{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
@@ -759,7 +870,7 @@ func TestAccUserResource_clearPhoneNumber(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := startEmulator(t, opts, ada())
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{
 					{Config: withProvider(srv, userConfig(`id = "usr_ada"`, `phone_number = "+4512345678"`)), ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv)}},
@@ -793,7 +904,7 @@ func TestAccUserResource_clearPhoneNumber(t *testing.T) {
 func TestAccUserResource_emailLetterCase(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{LowercaseEmails: true}, ada())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			{
@@ -826,7 +937,7 @@ func TestAccUserResource_emailAddressesPreoAccepts(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{expectPatches(srv, fmt.Sprintf(`{"email":%q}`, email))},
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{
 			step("ada@localhost"),
@@ -844,7 +955,7 @@ func TestAccUserResource_manyUsersInOneApply(t *testing.T) {
 	// Terraform applies them with its default -parallelism of 10 (the
 	// testing framework cannot pass the flag).
 	config := withProvider(srv, teamConfig(users, "Member "))
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:           config,
@@ -861,5 +972,48 @@ func TestAccUserResource_manyUsersInOneApply(t *testing.T) {
 		if got, _ := srv.User(u.ID); got.FirstName != "Member "+u.ID {
 			t.Errorf("user %s has first name %q", u.ID, got.FirstName)
 		}
+	}
+}
+
+func TestChangedFieldsSendsOnlyKnownDifferences(t *testing.T) {
+	current := userModel{
+		Email: newEmailValue("ada@example.com"), PhoneNumber: types.StringValue("+4512345678"),
+		FirstName: types.StringValue("Ada"), LastName: types.StringValue("Lovelace"),
+	}
+	cases := map[string]struct {
+		plan userModel
+		want client.UserPatch
+	}{
+		"nothing differs": {plan: current},
+		"only the letter case of the email differs": {plan: userModel{
+			Email: newEmailValue("ADA@Example.com"), PhoneNumber: current.PhoneNumber, FirstName: current.FirstName, LastName: current.LastName,
+		}},
+		"null and unknown values are left out": {plan: userModel{
+			Email: emailValue{StringValue: types.StringUnknown()}, PhoneNumber: types.StringNull(),
+			FirstName: types.StringUnknown(), LastName: types.StringNull(),
+		}},
+		"every field differs": {
+			plan: userModel{
+				Email: newEmailValue("countess@example.com"), PhoneNumber: types.StringValue(""),
+				FirstName: types.StringValue("Augusta Ada"), LastName: types.StringValue("King"),
+			},
+			want: client.UserPatch{Email: ptr("countess@example.com"), PhoneNumber: ptr(""), FirstName: ptr("Augusta Ada"), LastName: ptr("King")},
+		},
+		"one field differs": {
+			plan: userModel{Email: current.Email, PhoneNumber: current.PhoneNumber, FirstName: current.FirstName, LastName: types.StringValue("Byron")},
+			want: client.UserPatch{LastName: ptr("Byron")},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := json.Marshal(changedFields(tc.plan, current))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := json.Marshal(tc.want)
+			if string(got) != string(want) {
+				t.Errorf("changedFields = %s, want %s", got, want)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -83,13 +84,13 @@ func TestAccUsersDataSource_filters(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{expectIDs(tc.want...), expectTotal(len(tc.want))},
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
+	acceptanceTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
 }
 
 func TestAccUsersDataSource_userAttributes(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config: withProvider(srv, usersConfig()),
@@ -143,7 +144,7 @@ func TestAccUsersDataSource_ordering(t *testing.T) {
 			},
 		}
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
+	acceptanceTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
 }
 
 func TestAccUsersDataSource_invalidOrdering(t *testing.T) {
@@ -168,7 +169,7 @@ func TestAccUsersDataSource_invalidOrdering(t *testing.T) {
 		Config: withProvider(srv, usersConfig(`max_results = 0`)), PlanOnly: true,
 		ExpectError: errorMatching(`max_results`, `not a whole number from 1 to 100000`),
 	})
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
+	acceptanceTest(t, resource.TestCase{ProtoV6ProviderFactories: noEnv, Steps: steps})
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("invalid configurations sent %d requests", n)
 	}
@@ -197,7 +198,7 @@ func TestAccUsersDataSource_pagination(t *testing.T) {
 			t.Parallel()
 			users := emulator.GenerateUsers(tc.users)
 			srv := startEmulator(t, emulator.Options{PageSize: 7}, users...)
-			resource.UnitTest(t, resource.TestCase{
+			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{{
 					PreConfig: forgetRequests(srv),
@@ -227,7 +228,7 @@ func TestAccUsersDataSource_refusesForeignNextLink(t *testing.T) {
 	t.Parallel()
 	other := startEmulator(t, emulator.Options{}, emulator.GenerateUsers(10)...)
 	srv := startEmulator(t, emulator.Options{PageSize: 7, LinkBaseURL: other.URL}, emulator.GenerateUsers(10)...)
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:      withProvider(srv, usersConfig()),
@@ -242,11 +243,34 @@ func TestAccUsersDataSource_refusesForeignNextLink(t *testing.T) {
 func TestAccUsersDataSource_refusesLoopingNextLink(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{PageSize: 7, LoopingNext: true}, emulator.GenerateUsers(20)...)
-	resource.UnitTest(t, resource.TestCase{
+	acceptanceTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: noEnv,
 		Steps: []resource.TestStep{{
 			Config:      withProvider(srv, usersConfig()),
 			ExpectError: errorMatching(`Unable to List Preo Users`, `next link to a page already read`),
 		}},
 	})
+}
+
+func TestRepeatedOrderingField(t *testing.T) {
+	values := func(elements ...types.String) []types.String { return elements }
+	s := types.StringValue
+	cases := []struct {
+		ordering []types.String
+		repeated string
+	}{
+		{ordering: nil},
+		{ordering: values(s("email"), s("-last_seen"), s("date_joined"), s("phone_number"))},
+		{ordering: values(s("email"), s("-email")), repeated: "email"},
+		{ordering: values(s("-last_seen"), s("email"), s("last_seen")), repeated: "last_seen"},
+		{ordering: values(s("email"), s("phone_number"), s("phone_number"), s("email")), repeated: "phone_number"},
+		{ordering: values(types.StringUnknown(), types.StringUnknown(), s("email"))},
+		{ordering: values(types.StringNull(), s("-email"), types.StringNull())},
+	}
+	for _, tc := range cases {
+		field, ok := repeatedOrderingField(tc.ordering)
+		if field != tc.repeated || ok != (tc.repeated != "") {
+			t.Errorf("repeatedOrderingField(%v) = %q, %v; want %q", tc.ordering, field, ok, tc.repeated)
+		}
+	}
 }
