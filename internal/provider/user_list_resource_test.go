@@ -341,15 +341,17 @@ func TestAccUserListResource_query(t *testing.T) {
 				Config: withProvider(srv, `data "preo_users" "all" {}`),
 			},
 			{
+				// The provider block of the first step's configuration stays
+				// in place; the query file holds only the list block.
 				Query: true,
-				Config: withProvider(srv, `
+				Config: `
 list "preo_user" "north" {
   provider = preo
   config {
     organization_id = "org_north"
   }
 }
-`),
+`,
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("preo_user.north", 2),
 					querycheck.ExpectIdentity("preo_user.north", map[string]knownvalue.Check{"id": knownvalue.StringExact("usr_ada")}),
