@@ -33,7 +33,7 @@ func (p *protocolProvider) listUsers(filters map[string]tftypes.Value, includeRe
 	p.tb.Helper()
 	ctx := context.Background()
 	configType := p.schemas.ListResourceSchemas["preo_user"].ValueType()
-	lister, ok := p.server.(tfprotov6.ProviderServerWithListResource)
+	lister, ok := p.server.(tfprotov6.ListResourceServer)
 	if !ok {
 		p.tb.Fatal("the provider server does not serve list resources")
 	}
