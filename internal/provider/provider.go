@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,7 +26,10 @@ import (
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
 
-var _ provider.Provider = (*preoProvider)(nil)
+var (
+	_ provider.Provider                  = (*preoProvider)(nil)
+	_ provider.ProviderWithListResources = (*preoProvider)(nil)
+)
 
 // Environment variables that stand in for unset provider settings.
 const (
@@ -154,6 +158,7 @@ func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
+	resp.ListResourceData = c
 }
 
 // userAgent is the User-Agent header value every request carries.
@@ -297,6 +302,10 @@ func addUnknownSettingError(diags *diag.Diagnostics, attribute, env string) {
 
 func (p *preoProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewUserResource}
+}
+
+func (p *preoProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewUserListResource}
 }
 
 func (p *preoProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -54,38 +52,18 @@ func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	orderings := make([]string, 0, 2*len(orderingFields))
-	for _, field := range orderingFields {
-		orderings = append(orderings, field, "-"+field)
-	}
 	resp.Schema = schema.Schema{
 		Description: "Lists Preo users, filtered by edition, organization and search text, in the order asked for. " +
 			"Every page of the API's answer is read, or only as many as `max_results` needs.",
 		Attributes: map[string]schema.Attribute{
-			"edition_id": schema.StringAttribute{
-				Optional:    true,
-				Description: "Only users of this edition (`edt_...`).",
-			},
-			"organization_id": schema.StringAttribute{
-				Optional:    true,
-				Description: "Only users of this organization (`org_...`).",
-			},
-			"search": schema.StringAttribute{
-				Optional: true,
-				Description: "Search text. It is split on spaces and commas, and a user matches when every term is found, " +
-					"without regard to letter case, in the first name, last name, email address or phone number.",
-			},
+			"edition_id":      schema.StringAttribute{Optional: true, Description: descEditionFilter},
+			"organization_id": schema.StringAttribute{Optional: true, Description: descOrganizationFilter},
+			"search":          schema.StringAttribute{Optional: true, Description: descSearchFilter},
 			"ordering": schema.ListAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
-				Description: "Fields to order by, most significant first: any of `" + strings.Join(orderingFields, "`, `") +
-					"`, each optionally prefixed with `-` for descending order, and each field at most once. " +
-					"Defaults to the API's order (date joined, then id).",
-				Validators: []validator.List{
-					listvalidator.NoNullValues(),
-					listvalidator.ValueStringsAre(stringvalidator.OneOf(orderings...)),
-					orderingFieldsOnce{},
-				},
+				Description: descOrdering,
+				Validators:  orderingValidators(),
 			},
 			"max_results": schema.NumberAttribute{
 				Optional: true,
@@ -155,3 +133,16 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	state.TotalCount = types.Int64Value(int64(list.Count))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
+
+// Descriptions of the filters shared by the preo_users data source and the
+// preo_user list resource.
+const (
+	descEditionFilter      = "Only users of this edition (`edt_...`)."
+	descOrganizationFilter = "Only users of this organization (`org_...`)."
+	descSearchFilter       = "Search text. It is split on spaces and commas, and a user matches when every term is found, " +
+		"without regard to letter case, in the first name, last name, email address or phone number."
+)
+
+var descOrdering = "Fields to order by, most significant first: any of `" + strings.Join(orderingFields, "`, `") +
+	"`, each optionally prefixed with `-` for descending order, and each field at most once. " +
+	"Defaults to the API's order (date joined, then id)."

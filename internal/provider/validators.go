@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -100,6 +101,19 @@ var notPadded = stringCheck{
 // the ASCII information separators U+001C to U+001F.
 func isPythonSpace(r rune) bool {
 	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
+}
+
+// orderingValidators accept the fields the API sorts by, each at most once.
+func orderingValidators() []validator.List {
+	orderings := make([]string, 0, 2*len(orderingFields))
+	for _, field := range orderingFields {
+		orderings = append(orderings, field, "-"+field)
+	}
+	return []validator.List{
+		listvalidator.NoNullValues(),
+		listvalidator.ValueStringsAre(stringvalidator.OneOf(orderings...)),
+		orderingFieldsOnce{},
+	}
 }
 
 // orderingFieldsOnce rejects an ordering that names a field twice, such as
