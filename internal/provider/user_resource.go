@@ -129,6 +129,10 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 // then, because the raw values differ, which would show an update that sends
 // nothing.
 func (r *userResource) keepUnchangedUser(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// A plan equal to the state, as in most plans, changes nothing to keep.
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
 	var plan, state userModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -171,21 +175,21 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 			return
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, newUserModel(user).object())...)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	user, err := r.client.GetUser(ctx, state.ID.ValueString())
+	user, err := r.client.GetUser(ctx, id.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Preo User No Longer Exists",
 			fmt.Sprintf("The Preo user %q was not found, so Terraform has stopped managing it. "+
-				"If the configuration still names it, the next plan proposes to adopt it again.", state.ID.ValueString()))
+				"If the configuration still names it, the next plan proposes to adopt it again.", id.ValueString()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -193,7 +197,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, newUserModel(user).object())...)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -208,7 +212,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if user == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, newUserModel(user).object())...)
 }
 
 // Delete makes no request: the API cannot delete users, and removing one

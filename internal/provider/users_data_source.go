@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -30,14 +31,14 @@ type usersDataSource struct {
 }
 
 type usersDataSourceModel struct {
-	EditionID      types.String   `tfsdk:"edition_id"`
-	OrganizationID types.String   `tfsdk:"organization_id"`
-	Search         types.String   `tfsdk:"search"`
-	Ordering       []types.String `tfsdk:"ordering"`
-	MaxResults     types.Int64    `tfsdk:"max_results"`
-	Users          []userModel    `tfsdk:"users"`
-	IDs            []types.String `tfsdk:"ids"`
-	TotalCount     types.Int64    `tfsdk:"total_count"`
+	EditionID      types.String `tfsdk:"edition_id"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	Search         types.String `tfsdk:"search"`
+	Ordering       types.List   `tfsdk:"ordering"`
+	MaxResults     types.Int64  `tfsdk:"max_results"`
+	Users          types.List   `tfsdk:"users"`
+	IDs            types.List   `tfsdk:"ids"`
+	TotalCount     types.Int64  `tfsdk:"total_count"`
 }
 
 // NewUsersDataSource returns the preo_users data source.
@@ -91,7 +92,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"users": schema.ListNestedAttribute{
 				Computed:     true,
 				Description:  "The users, in the API's order.",
-				NestedObject: schema.NestedAttributeObject{Attributes: userDataSourceAttributes()},
+				NestedObject: schema.NestedAttributeObject{Attributes: listedUserAttributes()},
 			},
 			"ids": schema.ListAttribute{
 				ElementType: types.StringType,
@@ -111,20 +112,22 @@ func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var state usersDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
+	var config usersDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	query := client.ListUsersQuery{
-		EditionID:      state.EditionID.ValueString(),
-		OrganizationID: state.OrganizationID.ValueString(),
-		Search:         state.Search.ValueString(),
-		MaxResults:     int(state.MaxResults.ValueInt64()),
+		EditionID:      config.EditionID.ValueString(),
+		OrganizationID: config.OrganizationID.ValueString(),
+		Search:         config.Search.ValueString(),
+		MaxResults:     int(config.MaxResults.ValueInt64()),
 	}
-	for _, field := range state.Ordering {
-		query.Ordering = append(query.Ordering, field.ValueString())
+	for _, field := range config.Ordering.Elements() {
+		if field, ok := field.(types.String); ok {
+			query.Ordering = append(query.Ordering, field.ValueString())
+		}
 	}
 
 	list, err := d.client.ListUsers(ctx, query)
@@ -133,14 +136,28 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	state.Users = make([]userModel, len(list.Users))
-	state.IDs = make([]types.String, len(list.Users))
+	users := make([]attr.Value, len(list.Users))
+	ids := make([]attr.Value, len(list.Users))
 	for i := range list.Users {
-		state.Users[i] = newUserModel(&list.Users[i])
-		state.IDs[i] = types.StringValue(list.Users[i].ID)
+		user := newUserModel(&list.Users[i])
+		users[i] = user.object()
+		ids[i] = user.ID
 	}
-	state.TotalCount = types.Int64Value(int64(list.Count))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	state, diags := types.ObjectValue(objectAttributeTypes(resp.State.Schema), map[string]attr.Value{
+		"edition_id":      config.EditionID,
+		"organization_id": config.OrganizationID,
+		"search":          config.Search,
+		"ordering":        config.Ordering,
+		"max_results":     config.MaxResults,
+		"users":           types.ListValueMust(listedUserType, users),
+		"ids":             types.ListValueMust(types.StringType, ids),
+		"total_count":     types.Int64Value(int64(list.Count)),
+	})
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
 }
 
 // orderingFieldsOnce rejects an ordering that names a field twice, such as
