@@ -51,7 +51,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	fields := map[string]any{"method": req.Method, "url": req.URL.Redacted()}
 	tflog.Debug(ctx, "Sending request to Preo", fields)
-	if req.GetBody != nil && req.ContentLength > 0 {
+	// Bodies are logged only at TRACE, and copying and masking one costs
+	// more than sending it, so nothing is built unless TRACE is on.
+	trace := tflog.IsTrace(ctx)
+	if trace && req.GetBody != nil && req.ContentLength > 0 {
 		if body, err := req.GetBody(); err == nil {
 			payload, _ := io.ReadAll(body)
 			tflog.Trace(ctx, "Request body", map[string]any{"body": string(payload)})
@@ -74,7 +77,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	fields["duration_ms"] = time.Since(start).Milliseconds()
 	fields["status"] = resp.StatusCode
 	tflog.Debug(ctx, "Received response from Preo", fields)
-	tflog.Trace(ctx, "Response body", map[string]any{"body": string(payload)})
+	if trace {
+		tflog.Trace(ctx, "Response body", map[string]any{"body": string(payload)})
+	}
 	if readErr == nil {
 		readErr = closeErr
 	}
