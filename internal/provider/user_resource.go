@@ -175,7 +175,7 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 			return
 		}
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, newUserModel(user).object())...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user).terraformValue())...)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -197,7 +197,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
 		return
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, newUserModel(user).object())...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user).terraformValue())...)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -212,7 +212,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if user == nil {
 		return
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, newUserModel(user).object())...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user).terraformValue())...)
 }
 
 // Delete makes no request: the API cannot delete users, and removing one

@@ -3,16 +3,17 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
@@ -136,28 +137,24 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	users := make([]attr.Value, len(list.Users))
-	ids := make([]attr.Value, len(list.Users))
+	users := make([]tftypes.Value, len(list.Users))
+	ids := make([]tftypes.Value, len(list.Users))
 	for i := range list.Users {
 		user := newUserModel(&list.Users[i])
-		users[i] = user.object()
-		ids[i] = user.ID
+		users[i] = user.terraformValue()
+		ids[i] = terraformString(user.ID)
 	}
-	state, diags := types.ObjectValue(objectAttributeTypes(resp.State.Schema), map[string]attr.Value{
-		"edition_id":      config.EditionID,
-		"organization_id": config.OrganizationID,
-		"search":          config.Search,
-		"ordering":        config.Ordering,
-		"max_results":     config.MaxResults,
-		"users":           types.ListValueMust(listedUserType, users),
-		"ids":             types.ListValueMust(types.StringType, ids),
-		"total_count":     types.Int64Value(int64(list.Count)),
+	state, err := withAttributes(req.Config.Raw, map[string]tftypes.Value{
+		"users":       tftypes.NewValue(tftypes.List{ElementType: userType}, users),
+		"ids":         tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids),
+		"total_count": tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(int64(list.Count))),
 	})
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Save Preo Users",
+			"The listed users could not be stored in Terraform's form: "+err.Error()+". This is a bug in the provider; please report it.")
 		return
 	}
-	resp.Diagnostics.Append(setState(ctx, &resp.State, state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 // orderingFieldsOnce rejects an ordering that names a field twice, such as

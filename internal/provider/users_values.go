@@ -2,26 +2,27 @@ package provider
 
 import (
 	"context"
+	"maps"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// State is built from framework values directly rather than through tfsdk's
-// struct reflection, which costs more than the rest of a read: it parses
-// every struct tag of every element with a regular expression, and validates
-// every custom-typed value once more. A listing of 20,000 users spent most
-// of its time there.
+// User state is written as Terraform values built directly, not through
+// tfsdk's struct reflection nor through framework objects. Reflection parses
+// every struct tag of every element with a regular expression and validates
+// every custom-typed value again; a framework object builds a fresh copy of
+// its type whenever it is converted, and State.Set converts a value three
+// times. For a listing of 20,000 users each of those cost more than reading
+// the users from the API. Here every user shares one type, and each value is
+// built once.
 
 // listedUserAttributes describes a user inside the preo_users listing. The
 // attributes are those of userDataSourceAttributes without their custom
 // types: Terraform sees the same schema, but the framework does no
 // per-element semantic equality or validation, which a computed listing
-// never needs (there is no prior value to keep).
+// never needs (it has no prior value to keep).
 func listedUserAttributes() map[string]schema.Attribute {
 	attributes := userDataSourceAttributes()
 	for name, attribute := range attributes {
@@ -33,46 +34,51 @@ func listedUserAttributes() map[string]schema.Attribute {
 	return attributes
 }
 
-// listedUserType is the type of one element of the preo_users listing,
-// shared by every element.
-var listedUserType = schema.NestedAttributeObject{Attributes: listedUserAttributes()}.Type().(basetypes.ObjectType)
+// userType is a user as Terraform sees it in every schema that shows one,
+// shared by every user value.
+var userType = schema.NestedAttributeObject{Attributes: listedUserAttributes()}.Type().
+	TerraformType(context.Background()).(tftypes.Object)
 
-// object is the user as an object of plain values. Its Terraform type is
-// that of every schema that shows a user, so it also sets the resource's
-// state: custom types only change how the framework reads state back.
-func (m userModel) object() types.Object {
-	return types.ObjectValueMust(listedUserType.AttrTypes, map[string]attr.Value{
-		"id":           m.ID,
-		"email":        m.Email.StringValue,
-		"phone_number": m.PhoneNumber,
-		"first_name":   m.FirstName,
-		"last_name":    m.LastName,
-		"is_verified":  m.IsVerified,
-		"is_active":    m.IsActive,
-		"locale":       m.Locale,
-		"msg_channel":  m.MsgChannel,
-		"date_joined":  m.DateJoined.StringValue,
-		"last_seen":    m.LastSeen.StringValue,
-		"metadata":     m.Metadata.StringValue,
+// terraformValue is the user as Terraform stores it.
+func (m userModel) terraformValue() tftypes.Value {
+	return tftypes.NewValue(userType, map[string]tftypes.Value{
+		"id":           terraformString(m.ID),
+		"email":        terraformString(m.Email.StringValue),
+		"phone_number": terraformString(m.PhoneNumber),
+		"first_name":   terraformString(m.FirstName),
+		"last_name":    terraformString(m.LastName),
+		"is_verified":  tftypes.NewValue(tftypes.Bool, m.IsVerified.ValueBool()),
+		"is_active":    tftypes.NewValue(tftypes.Bool, m.IsActive.ValueBool()),
+		"locale":       terraformString(m.Locale),
+		"msg_channel":  terraformString(m.MsgChannel),
+		"date_joined":  terraformString(m.DateJoined.StringValue),
+		"last_seen":    terraformString(m.LastSeen.StringValue),
+		"metadata":     terraformString(m.Metadata.StringValue),
 	})
 }
 
-// objectAttributeTypes are the attribute types of a schema's root object.
-func objectAttributeTypes(s interface{ Type() attr.Type }) map[string]attr.Type {
-	return s.Type().(attr.TypeWithAttributeTypes).AttributeTypes()
+// terraformString converts a string built from an API answer, which is
+// never unknown.
+func terraformString(v basetypes.StringValue) tftypes.Value {
+	if v.IsNull() {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, v.ValueString())
 }
 
-// setState writes value as the whole state, converting it to Terraform's
-// form once. tfsdk.State.Set converts an attr.Value three times (twice to
-// validate it), which a listing of thousands of users notices; value is
-// built from API answers with plain types, so it has nothing to validate.
-func setState(ctx context.Context, state *tfsdk.State, value attr.Value) diag.Diagnostics {
-	raw, err := value.ToTerraformValue(ctx)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Unable to Write State",
-			"The provider could not convert its answer to Terraform's form: "+err.Error()+". This is a bug in the provider; please report it.")
-		return diags
+// withAttributes returns object with some attributes replaced, such as a
+// data source's configuration with its results filled in.
+func withAttributes(object tftypes.Value, replaced map[string]tftypes.Value) (tftypes.Value, error) {
+	// As hands out the object's own map, which must stay as it is.
+	var current map[string]tftypes.Value
+	if err := object.As(&current); err != nil {
+		return tftypes.Value{}, err
 	}
-	return state.Set(ctx, raw)
+	attributes := make(map[string]tftypes.Value, len(current))
+	maps.Copy(attributes, current)
+	maps.Copy(attributes, replaced)
+	if err := tftypes.ValidateValue(object.Type(), attributes); err != nil {
+		return tftypes.Value{}, err
+	}
+	return tftypes.NewValue(object.Type(), attributes), nil
 }
