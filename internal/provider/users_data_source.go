@@ -31,6 +31,8 @@ type usersDataSource struct {
 	client *client.Client
 }
 
+// usersDataSourceModel holds the configuration; Read writes the state as
+// Terraform values (users_values.go), which a listing of thousands needs.
 type usersDataSourceModel struct {
 	EditionID      types.String `tfsdk:"edition_id"`
 	OrganizationID types.String `tfsdk:"organization_id"`
