@@ -15,7 +15,8 @@
 #
 # Everything happens in a temporary directory, as in scripts/demo.sh.
 #
-# Usage: TERRAFORM=/path/to/terraform scripts/bench-e2e.sh (`make bench-e2e`).
+# Usage: TERRAFORM=/path/to/terraform scripts/bench-e2e.sh (`make bench-e2e`);
+# TERRAFORM may name OpenTofu's tofu instead.
 set -euo pipefail
 # shellcheck source=scripts/dev-overrides.sh
 source "$(dirname "$0")/dev-overrides.sh"
@@ -180,11 +181,11 @@ adopted_floor=$((resources / parallelism * latency_ms))
 awk -v empty="$empty_ms" -v listing="$listing_ms" -v adopted="$adopted_ms" -v data="$data_ms" \
 	-v listing_floor="$listing_floor" -v adopted_floor="$adopted_floor" -v pages="$pages" \
 	-v users="$users" -v resources="$resources" -v latency="$latency_ms" -v measured="$measured" \
-	-v empty_cpu="$empty_cpu" -v listing_cpu="$listing_cpu" -v adopted_cpu="$adopted_cpu" \
+	-v cli="$(basename "$terraform_bin")" -v empty_cpu="$empty_cpu" -v listing_cpu="$listing_cpu" -v adopted_cpu="$adopted_cpu" \
 	-v empty_rss="$empty_rss" -v listing_rss="$listing_rss" '
 function verdict(ok) { return ok ? "ok" : "MISSED" }
 BEGIN {
-	printf "\nterraform plan, median of the runs (ms):\n"
+	printf "\n%s plan, median of the runs (ms):\n", cli
 	printf "  empty configuration           %7d\n", empty
 	printf "  %d-user listing            %7d\n", users, listing
 	printf "  %d adopted preo_user         %7d\n", resources, adopted
