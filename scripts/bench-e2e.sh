@@ -13,7 +13,8 @@
 # provider processes Terraform starts (through GNU time, when installed).
 # Each plan runs BENCH_RUNS times (default 5) and the medians count.
 #
-# Everything happens in a temporary directory, as in scripts/demo.sh.
+# Everything happens in a temporary directory, as in scripts/demo.sh; set
+# BENCH_KEEP=1 to keep it (configurations, plan logs, per-process figures).
 #
 # Usage: TERRAFORM=/path/to/terraform scripts/bench-e2e.sh (`make bench-e2e`);
 # TERRAFORM may name OpenTofu's tofu instead.
@@ -46,7 +47,11 @@ cleanup() {
 		kill "$emulator_pid" 2>/dev/null || true
 		wait "$emulator_pid" 2>/dev/null || true
 	fi
-	[[ -n ${BENCH_KEEP:-} ]] && echo "kept $tmp" || rm -rf "$tmp"
+	if [[ -n ${BENCH_KEEP:-} ]]; then
+		echo "kept $tmp"
+	else
+		rm -rf "$tmp"
+	fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
