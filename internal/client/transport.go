@@ -89,7 +89,10 @@ func (t *transport) send(ctx context.Context, req *http.Request) (*http.Response
 
 	fields := map[string]any{"method": req.Method, "url": req.URL.Redacted()}
 	tflog.Debug(ctx, "Sending request to Preo", fields)
-	if req.GetBody != nil && req.ContentLength > 0 {
+	// Bodies are logged only at TRACE, and copying and masking one costs
+	// more than sending it, so nothing is built unless TRACE is on.
+	trace := tflog.IsTrace(ctx)
+	if trace && req.GetBody != nil && req.ContentLength > 0 {
 		if body, err := req.GetBody(); err == nil {
 			payload, _ := io.ReadAll(body)
 			tflog.Trace(ctx, "Request body", map[string]any{"body": string(payload)})
@@ -107,7 +110,7 @@ func (t *transport) send(ctx context.Context, req *http.Request) (*http.Response
 	}
 	fields["status"] = resp.StatusCode
 	tflog.Debug(ctx, "Received response from Preo", fields)
-	resp.Body = &answerBody{body: resp.Body, ctx: ctx, start: start, release: cancel,
+	resp.Body = &answerBody{body: resp.Body, ctx: ctx, trace: trace, start: start, release: cancel,
 		explain: func(err error) error { return t.explainTimeout(callerCtx, attemptCtx, err) }}
 	return resp, nil
 }
@@ -122,10 +125,12 @@ func (t *transport) explainTimeout(callerCtx, attemptCtx context.Context, err er
 }
 
 // answerBody is an answer being read within its attempt: it keeps the start
-// of the body for the TRACE log and ends the attempt when closed.
+// of the body for the TRACE log, when TRACE is on, and ends the attempt when
+// closed.
 type answerBody struct {
 	body    io.ReadCloser
 	ctx     context.Context
+	trace   bool
 	start   time.Time
 	release func()
 	explain func(error) error
@@ -135,7 +140,7 @@ type answerBody struct {
 
 func (b *answerBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
-	if room := maxLoggedBody - len(b.logged); room > 0 {
+	if room := maxLoggedBody - len(b.logged); b.trace && room > 0 {
 		b.logged = append(b.logged, p[:min(n, room)]...)
 	}
 	b.total += int64(n)
@@ -148,11 +153,13 @@ func (b *answerBody) Read(p []byte) (int, error) {
 func (b *answerBody) Close() error {
 	err := b.body.Close()
 	b.release()
-	tflog.Trace(b.ctx, "Response body", map[string]any{
-		"body":        string(b.logged),
-		"bytes_read":  b.total,
-		"duration_ms": time.Since(b.start).Milliseconds(),
-	})
+	if b.trace {
+		tflog.Trace(b.ctx, "Response body", map[string]any{
+			"body":        string(b.logged),
+			"bytes_read":  b.total,
+			"duration_ms": time.Since(b.start).Milliseconds(),
+		})
+	}
 	return err
 }
 

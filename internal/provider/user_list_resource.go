@@ -115,7 +115,7 @@ func (r *userListResource) result(ctx context.Context, req list.ListRequest, use
 	result.DisplayName = displayName(user)
 	result.Diagnostics.Append(result.Identity.SetAttribute(ctx, path.Root("id"), user.ID)...)
 	if req.IncludeResource {
-		result.Diagnostics.Append(result.Resource.Set(ctx, newUserModel(user))...)
+		result.Diagnostics.Append(result.Resource.Set(ctx, newUserModel(user).terraformValue())...)
 	}
 	return result
 }

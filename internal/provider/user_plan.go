@@ -77,6 +77,11 @@ func (r *userResource) readUserToAdopt(ctx context.Context, id string, diags *di
 // what the PATCH changes differs from it. A change of id is a replacement,
 // which Terraform plans as a fresh adoption.
 func planUpdate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// A plan equal to the state, as in most plans, changes nothing: it needs
+	// neither a warning nor unknown values.
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
 	var config, plan, state userModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)

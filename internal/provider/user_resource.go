@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
@@ -109,32 +110,34 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 			return
 		}
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics).terraformValue())...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	user, err := r.client.GetUser(ctx, state.ID.ValueString())
+	user, err := r.client.GetUser(ctx, id.ValueString())
 	// Forgetting the user needs proof that it is gone, not just any 404.
 	if client.IsNotFound(err) {
 		if err = r.client.ConfirmNotFound(ctx, err); err == nil {
+			var email emailValue
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("email"), &email)...)
 			resp.Diagnostics.AddWarning("Preo User No Longer Exists",
 				fmt.Sprintf("The Preo user %q (%s) was not found in Preo, so Terraform has stopped managing it. "+
 					"To manage it again, restore the user in Preo and import it; otherwise set id to adopt another user, or remove the resource block. "+
 					"Until then, plans for a block that names this user by id, or has no id at all (as -generate-config-out writes it), fail: "+
 					"Preo's API cannot create users.",
-					state.ID.ValueString(), state.Email.ValueString()))
+					id.ValueString(), email.ValueString()))
 			resp.State.RemoveResource(ctx)
 			// The framework wants an identity after every read that does not
 			// fail, also one that drops the user, and state written without one
 			// (by an engine or a provider version without identity) has none.
-			resp.Diagnostics.Append(resp.Identity.Set(ctx, userIdentity{ID: state.ID})...)
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, userIdentity{ID: id})...)
 			return
 		}
 	}
@@ -142,7 +145,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user).terraformValue())...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 
@@ -175,7 +178,7 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 	if user == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user).terraformValue())...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
 }
 

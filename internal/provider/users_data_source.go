@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
@@ -31,15 +33,17 @@ type usersDataSource struct {
 	client *client.Client
 }
 
+// usersDataSourceModel holds the configuration; Read writes the state as
+// Terraform values (users_values.go), which a listing of thousands needs.
 type usersDataSourceModel struct {
-	EditionID      types.String   `tfsdk:"edition_id"`
-	OrganizationID types.String   `tfsdk:"organization_id"`
-	Search         types.String   `tfsdk:"search"`
-	Ordering       []types.String `tfsdk:"ordering"`
-	MaxResults     types.Number   `tfsdk:"max_results"`
-	Users          []userModel    `tfsdk:"users"`
-	IDs            []types.String `tfsdk:"ids"`
-	TotalCount     types.Int64    `tfsdk:"total_count"`
+	EditionID      types.String `tfsdk:"edition_id"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	Search         types.String `tfsdk:"search"`
+	Ordering       types.List   `tfsdk:"ordering"`
+	MaxResults     types.Number `tfsdk:"max_results"`
+	Users          types.List   `tfsdk:"users"`
+	IDs            types.List   `tfsdk:"ids"`
+	TotalCount     types.Int64  `tfsdk:"total_count"`
 }
 
 // NewUsersDataSource returns the preo_users data source.
@@ -75,7 +79,7 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"users": schema.ListNestedAttribute{
 				Computed:     true,
 				Description:  "The users, in the API's order.",
-				NestedObject: schema.NestedAttributeObject{Attributes: userDataSourceAttributes()},
+				NestedObject: schema.NestedAttributeObject{Attributes: listedUserAttributes()},
 			},
 			"ids": schema.ListAttribute{
 				ElementType: types.StringType,
@@ -95,27 +99,29 @@ func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var state usersDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &state)...)
+	var config usersDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
 	query := client.ListUsersQuery{
-		EditionID:      state.EditionID.ValueString(),
-		OrganizationID: state.OrganizationID.ValueString(),
-		Search:         state.Search.ValueString(),
+		EditionID:      config.EditionID.ValueString(),
+		OrganizationID: config.OrganizationID.ValueString(),
+		Search:         config.Search.ValueString(),
 	}
-	if !state.MaxResults.IsNull() {
-		n, err := maxResultsRange.check(state.MaxResults.ValueBigFloat())
+	if !config.MaxResults.IsNull() {
+		n, err := maxResultsRange.check(config.MaxResults.ValueBigFloat())
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("max_results"), "Invalid Whole Number", "max_results "+err.Error()+".")
 			return
 		}
 		query.MaxResults = int(n)
 	}
-	for _, field := range state.Ordering {
-		query.Ordering = append(query.Ordering, field.ValueString())
+	for _, field := range config.Ordering.Elements() {
+		if field, ok := field.(types.String); ok {
+			query.Ordering = append(query.Ordering, field.ValueString())
+		}
 	}
 
 	list, err := d.client.ListUsers(ctx, query)
@@ -124,14 +130,24 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	state.Users = make([]userModel, len(list.Users))
-	state.IDs = make([]types.String, len(list.Users))
+	users := make([]tftypes.Value, len(list.Users))
+	ids := make([]tftypes.Value, len(list.Users))
 	for i := range list.Users {
-		state.Users[i] = newUserModel(&list.Users[i])
-		state.IDs[i] = types.StringValue(list.Users[i].ID)
+		user := newUserModel(&list.Users[i])
+		users[i] = user.terraformValue()
+		ids[i] = terraformString(user.ID)
 	}
-	state.TotalCount = types.Int64Value(int64(list.Count))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	state, err := withAttributes(req.Config.Raw, map[string]tftypes.Value{
+		"users":       tftypes.NewValue(tftypes.List{ElementType: userType}, users),
+		"ids":         tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, ids),
+		"total_count": tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(int64(list.Count))),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Save Preo Users",
+			"The listed users could not be stored in Terraform's form: "+err.Error()+". This is a bug in the provider; please report it.")
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 // Descriptions of the filters shared by the preo_users data source and the

@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"context"
+	"maps"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// User state is written as Terraform values built directly, not through
+// tfsdk's struct reflection nor through framework objects. Reflection parses
+// every struct tag of every element with a regular expression and validates
+// every custom-typed value again; a framework object builds a fresh copy of
+// its type whenever it is converted, and State.Set converts a value three
+// times. For a listing of 20,000 users each of those cost more than reading
+// the users from the API. Here every user shares one type, and each value is
+// built once.
+
+// listedUserAttributes describes a user inside the preo_users listing. The
+// attributes are those of userDataSourceAttributes without their custom
+// types: Terraform sees the same schema, but the framework does no
+// per-element semantic equality or validation, which a computed listing
+// never needs (it has no prior value to keep).
+func listedUserAttributes() map[string]schema.Attribute {
+	attributes := userDataSourceAttributes()
+	for name, attribute := range attributes {
+		if s, ok := attribute.(schema.StringAttribute); ok {
+			s.CustomType = nil
+			attributes[name] = s
+		}
+	}
+	return attributes
+}
+
+// userType is a user as Terraform sees it in every schema that shows one,
+// shared by every user value.
+var userType = schema.NestedAttributeObject{Attributes: listedUserAttributes()}.Type().
+	TerraformType(context.Background()).(tftypes.Object)
+
+// terraformValue is the user as Terraform stores it.
+func (m userModel) terraformValue() tftypes.Value {
+	return tftypes.NewValue(userType, map[string]tftypes.Value{
+		"id":           terraformString(m.ID),
+		"email":        terraformString(m.Email.StringValue),
+		"phone_number": terraformString(m.PhoneNumber),
+		"first_name":   terraformString(m.FirstName),
+		"last_name":    terraformString(m.LastName),
+		"is_verified":  tftypes.NewValue(tftypes.Bool, m.IsVerified.ValueBool()),
+		"is_active":    tftypes.NewValue(tftypes.Bool, m.IsActive.ValueBool()),
+		"locale":       terraformString(m.Locale),
+		"msg_channel":  terraformString(m.MsgChannel),
+		"date_joined":  terraformString(m.DateJoined.StringValue),
+		"last_seen":    terraformString(m.LastSeen.StringValue),
+		"metadata":     terraformString(m.Metadata.StringValue),
+	})
+}
+
+// terraformString converts a string built from an API answer, which is
+// never unknown.
+func terraformString(v basetypes.StringValue) tftypes.Value {
+	if v.IsNull() {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, v.ValueString())
+}
+
+// withAttributes returns object with some attributes replaced, such as a
+// data source's configuration with its results filled in.
+func withAttributes(object tftypes.Value, replaced map[string]tftypes.Value) (tftypes.Value, error) {
+	// As hands out the object's own map, which must stay as it is.
+	var current map[string]tftypes.Value
+	if err := object.As(&current); err != nil {
+		return tftypes.Value{}, err
+	}
+	attributes := make(map[string]tftypes.Value, len(current))
+	maps.Copy(attributes, current)
+	maps.Copy(attributes, replaced)
+	if err := tftypes.ValidateValue(object.Type(), attributes); err != nil {
+		return tftypes.Value{}, err
+	}
+	return tftypes.NewValue(object.Type(), attributes), nil
+}
