@@ -21,6 +21,8 @@
 set -euo pipefail
 # shellcheck source=scripts/dev-overrides.sh
 source "$(dirname "$0")/dev-overrides.sh"
+# shellcheck source=scripts/emulator.sh
+source "$(dirname "$0")/emulator.sh"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${BENCH_RUNS:-5}
@@ -39,12 +41,8 @@ fail() {
 terraform_bin=$(engine_bin "'make bench-e2e'") || exit 1
 
 tmp=$(mktemp -d)
-emulator_pid=
 cleanup() {
-	if [[ -n $emulator_pid ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-		kill "$emulator_pid" 2>/dev/null || true
-		wait "$emulator_pid" 2>/dev/null || true
-	fi
+	stop_emulator
 	if [[ -n ${BENCH_KEEP:-} ]]; then
 		echo "kept $tmp"
 	else
@@ -81,17 +79,8 @@ export TF_INPUT=0
 unset TF_LOG TF_LOG_PROVIDER TF_LOG_CORE TF_LOG_PATH
 
 echo "Starting the emulator: $users users, pages of $page_size, ${latency_ms} ms per request"
-"$tmp/preo-emulator" -addr 127.0.0.1:0 -token "$token" -users "$users" -page-size "$page_size" \
-	-latency "${latency_ms}ms" >"$tmp/emulator.out" 2>"$tmp/emulator.log" &
-emulator_pid=$!
-base_url=
-for _ in $(seq 100); do
-	base_url=$(sed -n 's/^PREO_BASE_URL=//p' "$tmp/emulator.out")
-	[[ -n $base_url ]] && break
-	kill -0 "$emulator_pid" 2>/dev/null || fail "the emulator stopped: $(cat "$tmp/emulator.log")"
-	sleep 0.1
-done
-[[ -n $base_url ]] || fail "the emulator did not report its address within 10 seconds"
+start_emulator "$tmp/preo-emulator" "$tmp" -token "$token" -users "$users" -page-size "$page_size" \
+	-latency "${latency_ms}ms" || fail "the emulator did not start"
 
 provider_block="terraform {
   required_providers {

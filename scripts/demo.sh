@@ -14,6 +14,8 @@
 set -euo pipefail
 # shellcheck source=scripts/dev-overrides.sh
 source "$(dirname "$0")/dev-overrides.sh"
+# shellcheck source=scripts/emulator.sh
+source "$(dirname "$0")/emulator.sh"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 token=dev-token
@@ -28,13 +30,9 @@ cli=$(engine_bin "'make demo'") || exit 1
 command -v go >/dev/null || fail "Go is required on PATH"
 
 tmp=$(mktemp -d)
-emulator_pid=
 
 cleanup() {
-	if [[ -n $emulator_pid ]] && kill -0 "$emulator_pid" 2>/dev/null; then
-		kill "$emulator_pid" 2>/dev/null || true
-		wait "$emulator_pid" 2>/dev/null || true
-	fi
+	stop_emulator
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -75,19 +73,7 @@ section "Building the provider and the emulator"
 echo "built into a temporary directory"
 
 section "Starting the emulator"
-"$tmp/bin/preo-emulator" -addr 127.0.0.1:0 -token "$token" >"$tmp/emulator.out" 2>"$tmp/emulator.log" &
-emulator_pid=$!
-base_url=
-for _ in $(seq 100); do
-	base_url=$(sed -n 's/^PREO_BASE_URL=//p' "$tmp/emulator.out")
-	[[ -n $base_url ]] && break
-	kill -0 "$emulator_pid" 2>/dev/null || {
-		cat "$tmp/emulator.log" >&2
-		fail "the emulator stopped before it was ready"
-	}
-	sleep 0.1
-done
-[[ -n $base_url ]] || fail "the emulator did not report its address within 10 seconds"
+start_emulator "$tmp/bin/preo-emulator" "$tmp" -token "$token" || fail "the emulator did not start"
 echo "emulator listening at $base_url with its demo users"
 
 export PREO_BASE_URL=$base_url

@@ -153,6 +153,23 @@ func expectWarning(log *diagnosticsLog, stage, summary string, parts ...string) 
 	}
 }
 
+// expectWarningWithout is expectWarning for a warning whose detail must also
+// leave out each of absent.
+func expectWarningWithout(log *diagnosticsLog, absent []string, stage, summary string, parts ...string) checkFunc {
+	return func() error {
+		warning, err := findWarning(log.take(stage), summary, parts...)
+		if err != nil {
+			return err
+		}
+		for _, text := range absent {
+			if strings.Contains(warning.Detail, text) {
+				return fmt.Errorf("warning %q mentions %q: %s", summary, text, warning.Detail)
+			}
+		}
+		return nil
+	}
+}
+
 func findWarning(warnings []*tfprotov6.Diagnostic, summary string, parts ...string) (*tfprotov6.Diagnostic, error) {
 	detail := errorMatching(parts...)
 	var seen []string

@@ -82,24 +82,20 @@ func TestAccUserResource_refreshKeepsStateOnUntrustedAnswers(t *testing.T) {
 func TestAccUserResource_answerAboutAnotherUser(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada(), alan())
-	acceptanceTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: noEnv,
-		Steps: []resource.TestStep{
-			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
-			{
-				PreConfig: func() { srv.Fail("PATCH", "/v1/user/usr_ada", 200, eve, "", 1) },
-				Config:    withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
-				ExpectError: errorMatching(`Unable to Update Preo User`, `update user "usr_ada"`,
-					`it is the user "usr_eve", not the one asked for`),
-			},
-			{
-				PreConfig: func() { srv.Fail("GET", "/v1/user/usr_alan", 200, eve, "", 1) },
-				Config:    withProvider(srv, userConfig(`id = "usr_ada"`)+`data "preo_user" "one" { id = "usr_alan" }`),
-				ExpectError: errorMatching(`Unable to Read Preo User`, `with data.preo_user.one`,
-					`it is the user "usr_eve", not the one asked for`),
-			},
+	afterAdoptingAda(t, srv,
+		resource.TestStep{
+			PreConfig: func() { srv.Fail("PATCH", "/v1/user/usr_ada", 200, eve, "", 1) },
+			Config:    withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
+			ExpectError: errorMatching(`Unable to Update Preo User`, `update user "usr_ada"`,
+				`it is the user "usr_eve", not the one asked for`),
 		},
-	})
+		resource.TestStep{
+			PreConfig: func() { srv.Fail("GET", "/v1/user/usr_alan", 200, eve, "", 1) },
+			Config:    withProvider(srv, userConfig(`id = "usr_ada"`)+`data "preo_user" "one" { id = "usr_alan" }`),
+			ExpectError: errorMatching(`Unable to Read Preo User`, `with data.preo_user.one`,
+				`it is the user "usr_eve", not the one asked for`),
+		},
+	)
 }
 
 // A PATCH that Preo answers with other values than were sent is an error on
@@ -111,37 +107,29 @@ func TestAccUserResource_patchAnswerWithOtherValues(t *testing.T) {
 	stored := `{"id": "usr_ada", "email": "ada@example.com", "phone_number": null, "first_name": "Augustus", "last_name": "Lovelace",
   "is_verified": true, "is_active": true, "locale": "en", "msg_channel": "email", "date_joined": "2024-08-25T15:00:00Z",
   "last_seen": null, "metadata": {}}`
-	acceptanceTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: noEnv,
-		Steps: []resource.TestStep{
-			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
-			{
-				PreConfig: func() { srv.Fail("PATCH", "/v1/user/usr_ada", 200, stored, "", 1) },
-				Config:    withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`, `phone_number = "+4511111111"`)),
-				ExpectError: errorMatching(`Unable to Update Preo User`, `first_name = "Augusta"`,
-					`Preo accepted the change to first_name but answered that it stored "Augustus", not "Augusta" as sent`,
-					`Unable to Update Preo User`, `phone_number = "+4511111111"`,
-					`Preo accepted the change to phone_number but answered that it stored null, not "+4511111111" as sent`),
-			},
+	afterAdoptingAda(t, srv,
+		resource.TestStep{
+			PreConfig: func() { srv.Fail("PATCH", "/v1/user/usr_ada", 200, stored, "", 1) },
+			Config:    withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`, `phone_number = "+4511111111"`)),
+			ExpectError: errorMatching(`Unable to Update Preo User`, `first_name = "Augusta"`,
+				`Preo accepted the change to first_name but answered that it stored "Augustus", not "Augusta" as sent`,
+				`Unable to Update Preo User`, `phone_number = "+4511111111"`,
+				`Preo accepted the change to phone_number but answered that it stored null, not "+4511111111" as sent`),
 		},
-	})
+	)
 }
 
 func TestAccUserResource_importEmptyID(t *testing.T) {
 	t.Parallel()
 	srv := startEmulator(t, emulator.Options{}, ada())
-	acceptanceTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: noEnv,
-		Steps: []resource.TestStep{
-			{Config: withProvider(srv, userConfig(`id = "usr_ada"`))},
-			{
-				ResourceName:      adaAddress,
-				ImportState:       true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) { return "", nil },
-				ExpectError:       errorMatching(`Missing Import ID`, `The import ID is empty`),
-			},
+	afterAdoptingAda(t, srv,
+		resource.TestStep{
+			ResourceName:      adaAddress,
+			ImportState:       true,
+			ImportStateIdFunc: func(*terraform.State) (string, error) { return "", nil },
+			ExpectError:       errorMatching(`Missing Import ID`, `The import ID is empty`),
 		},
-	})
+	)
 }
 
 // Bytes that are not UTF-8, as a variable read in another encoding holds

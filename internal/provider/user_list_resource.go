@@ -26,13 +26,6 @@ type userListResource struct {
 	client *client.Client
 }
 
-type userListConfigModel struct {
-	EditionID      types.String `tfsdk:"edition_id"`
-	OrganizationID types.String `tfsdk:"organization_id"`
-	Search         types.String `tfsdk:"search"`
-	Ordering       types.List   `tfsdk:"ordering"`
-}
-
 // NewUserListResource returns the preo_user list resource.
 func NewUserListResource() list.ListResource {
 	return &userListResource{}
@@ -46,17 +39,14 @@ func (r *userListResource) ListResourceConfigSchema(_ context.Context, _ list.Li
 	resp.Schema = schema.Schema{
 		Description: "Lists Preo users, with the same filters as the `preo_users` data source, so that `terraform query` " +
 			"can write an import block and configuration for each.",
-		Attributes: map[string]schema.Attribute{
-			"edition_id":      schema.StringAttribute{Optional: true, Description: descEditionFilter},
-			"organization_id": schema.StringAttribute{Optional: true, Description: descOrganizationFilter},
-			"search":          schema.StringAttribute{Optional: true, Description: descSearchFilter},
-			"ordering": schema.ListAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				Description: descOrdering,
-				Validators:  orderingValidators(),
+		Attributes: userFilterAttributes(
+			func(description string) schema.Attribute {
+				return schema.StringAttribute{Optional: true, Description: description}
 			},
-		},
+			func(description string, validators []validator.List) schema.Attribute {
+				return schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: description, Validators: validators}
+			},
+		),
 	}
 }
 
@@ -68,24 +58,20 @@ func (r *userListResource) Configure(_ context.Context, req resource.ConfigureRe
 // stream is read, so a limit, or Terraform stopping early, fetches no page
 // that is not needed.
 func (r *userListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config userListConfigModel
+	var config userFilters
 	diags := req.Config.Get(ctx, &config)
 	diags.Append(checkOrdering(ctx, config.Ordering)...)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	query := client.ListUsersQuery{
-		EditionID:      config.EditionID.ValueString(),
-		OrganizationID: config.OrganizationID.ValueString(),
-		Search:         config.Search.ValueString(),
-		MaxResults:     int(min(max(req.Limit, 0), int64(maxListLimit))),
-	}
-	diags.Append(config.Ordering.ElementsAs(ctx, &query.Ordering, false)...)
+	query, queryDiags := config.query(ctx)
+	diags.Append(queryDiags...)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
+	query.MaxResults = int(min(max(req.Limit, 0), int64(maxListLimit)))
 	if req.Limit == 0 {
 		stream.Results = list.NoListResults
 		return

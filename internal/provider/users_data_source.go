@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -25,9 +24,6 @@ var (
 // fail anyway.
 var maxResultsRange = numberRange{minimum: 1, maximum: client.MaxListingUsers}
 
-// orderingFields are the fields the API can order users by.
-var orderingFields = []string{"email", "phone_number", "date_joined", "last_seen"}
-
 // usersDataSource lists users by edition, organization and search text.
 type usersDataSource struct {
 	client *client.Client
@@ -36,14 +32,11 @@ type usersDataSource struct {
 // usersDataSourceModel holds the configuration; Read writes the state as
 // Terraform values (users_values.go), which a listing of thousands needs.
 type usersDataSourceModel struct {
-	EditionID      types.String `tfsdk:"edition_id"`
-	OrganizationID types.String `tfsdk:"organization_id"`
-	Search         types.String `tfsdk:"search"`
-	Ordering       types.List   `tfsdk:"ordering"`
-	MaxResults     types.Number `tfsdk:"max_results"`
-	Users          types.List   `tfsdk:"users"`
-	IDs            types.List   `tfsdk:"ids"`
-	TotalCount     types.Int64  `tfsdk:"total_count"`
+	userFilters
+	MaxResults types.Number `tfsdk:"max_results"`
+	Users      types.List   `tfsdk:"users"`
+	IDs        types.List   `tfsdk:"ids"`
+	TotalCount types.Int64  `tfsdk:"total_count"`
 }
 
 // NewUsersDataSource returns the preo_users data source.
@@ -56,41 +49,39 @@ func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataReq
 }
 
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := userFilterAttributes(
+		func(description string) schema.Attribute {
+			return schema.StringAttribute{Optional: true, Description: description}
+		},
+		func(description string, validators []validator.List) schema.Attribute {
+			return schema.ListAttribute{ElementType: types.StringType, Optional: true, Description: description, Validators: validators}
+		},
+	)
+	attributes["max_results"] = schema.NumberAttribute{
+		Optional: true,
+		Description: "Stop after this many users, a whole number " + maxResultsRange.String() + "; only the pages needed for them are fetched. " +
+			fmt.Sprintf("Defaults to all users. One listing reads at most %d users on %d pages; ", client.MaxListingUsers, client.MaxListingPages) +
+			"beyond that, the read fails and asks for `max_results` or narrower filters.",
+		Validators: []validator.Number{maxResultsRange},
+	}
+	attributes["users"] = schema.ListNestedAttribute{
+		Computed:     true,
+		Description:  "The users, in the API's order.",
+		NestedObject: schema.NestedAttributeObject{Attributes: listedUserAttributes()},
+	}
+	attributes["ids"] = schema.ListAttribute{
+		ElementType: types.StringType,
+		Computed:    true,
+		Description: "The users' ids, in the same order as `users`.",
+	}
+	attributes["total_count"] = schema.Int64Attribute{
+		Computed:    true,
+		Description: "How many users match the filters in all, whatever `max_results` says.",
+	}
 	resp.Schema = schema.Schema{
 		Description: "Lists Preo users, filtered by edition, organization and search text, in the order asked for. " +
 			"Every page of the API's answer is read, or only as many as `max_results` needs.",
-		Attributes: map[string]schema.Attribute{
-			"edition_id":      schema.StringAttribute{Optional: true, Description: descEditionFilter},
-			"organization_id": schema.StringAttribute{Optional: true, Description: descOrganizationFilter},
-			"search":          schema.StringAttribute{Optional: true, Description: descSearchFilter},
-			"ordering": schema.ListAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				Description: descOrdering,
-				Validators:  orderingValidators(),
-			},
-			"max_results": schema.NumberAttribute{
-				Optional: true,
-				Description: "Stop after this many users, a whole number " + maxResultsRange.String() + "; only the pages needed for them are fetched. " +
-					fmt.Sprintf("Defaults to all users. One listing reads at most %d users on %d pages; ", client.MaxListingUsers, client.MaxListingPages) +
-					"beyond that, the read fails and asks for `max_results` or narrower filters.",
-				Validators: []validator.Number{maxResultsRange},
-			},
-			"users": schema.ListNestedAttribute{
-				Computed:     true,
-				Description:  "The users, in the API's order.",
-				NestedObject: schema.NestedAttributeObject{Attributes: listedUserAttributes()},
-			},
-			"ids": schema.ListAttribute{
-				ElementType: types.StringType,
-				Computed:    true,
-				Description: "The users' ids, in the same order as `users`.",
-			},
-			"total_count": schema.Int64Attribute{
-				Computed:    true,
-				Description: "How many users match the filters in all, whatever `max_results` says.",
-			},
-		},
+		Attributes: attributes,
 	}
 }
 
@@ -105,10 +96,10 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 
-	query := client.ListUsersQuery{
-		EditionID:      config.EditionID.ValueString(),
-		OrganizationID: config.OrganizationID.ValueString(),
-		Search:         config.Search.ValueString(),
+	query, diags := config.query(ctx)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	if !config.MaxResults.IsNull() {
 		n, err := maxResultsRange.check(config.MaxResults.ValueBigFloat())
@@ -117,11 +108,6 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			return
 		}
 		query.MaxResults = int(n)
-	}
-	for _, field := range config.Ordering.Elements() {
-		if field, ok := field.(types.String); ok {
-			query.Ordering = append(query.Ordering, field.ValueString())
-		}
 	}
 
 	list, err := d.client.ListUsers(ctx, query)
@@ -149,16 +135,3 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
-
-// Descriptions of the filters shared by the preo_users data source and the
-// preo_user list resource.
-const (
-	descEditionFilter      = "Only users of this edition (`edt_...`)."
-	descOrganizationFilter = "Only users of this organization (`org_...`)."
-	descSearchFilter       = "Search text. It is split on spaces and commas, and a user matches when every term is found, " +
-		"without regard to letter case, in the first name, last name, email address or phone number."
-)
-
-var descOrdering = "Fields to order by, most significant first: any of `" + strings.Join(orderingFields, "`, `") +
-	"`, each optionally prefixed with `-` for descending order, and each field at most once. " +
-	"Defaults to the API's order (date joined, then id)."
