@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
@@ -61,19 +62,17 @@ func newUserModel(u *client.User) userModel {
 	}
 }
 
-// userIdentity is the resource identity of a preo_user: the user's id, as
-// Preo returned it.
+// userIdentity is the resource identity of a preo_user, as an import reads
+// it; identityValue writes it.
 type userIdentity struct {
 	ID types.String `tfsdk:"id"`
 }
 
-func newUserIdentity(u *client.User) userIdentity {
-	return userIdentity{ID: types.StringValue(u.ID)}
-}
-
-// timestamp keeps fractional seconds, which timetypes.NewRFC3339TimeValue drops.
+// timestamp keeps fractional seconds, which timetypes.NewRFC3339TimeValue
+// drops. The value is built as it is formatted, so it is not parsed again
+// (as timetypes.NewRFC3339ValueMust would) for every user of a listing.
 func timestamp(t time.Time) timetypes.RFC3339 {
-	return timetypes.NewRFC3339ValueMust(t.UTC().Format(time.RFC3339Nano))
+	return timetypes.RFC3339{StringValue: basetypes.NewStringValue(t.UTC().Format(time.RFC3339Nano))}
 }
 
 // Descriptions of the user attributes, shared by every schema that shows a user.

@@ -24,9 +24,8 @@ import (
 // attribute the configuration leaves out as its current value, and warns
 // about each value adoption will change.
 func (r *userResource) planAdoption(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var config, plan userModel
+	var config userModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -45,8 +44,9 @@ func (r *userResource) planAdoption(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 
+	// A configured id is the planned id: Terraform requires it.
 	current := newUserModel(user)
-	planned := plannedUser(plan.ID, config, current, false)
+	planned := plannedUser(config.ID, config, current, false)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, planned)...)
 	if changes := adoptionChanges(config, current); len(changes) > 0 {
 		resp.Diagnostics.AddWarning("Adopting a Preo User Changes It",

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
@@ -111,17 +110,21 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics).terraformValue())...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(user.ID))...)
 }
 
+// Read runs for every managed user in every plan, so it reads the id from
+// the raw state and writes the state and identity as Terraform values
+// (users_values.go) rather than through the framework's reflection.
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var id types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
-	if resp.Diagnostics.HasError() {
+	id, err := stringAttribute(req.State.Raw, "id")
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Preo User State",
+			"The user's id could not be read from the state: "+err.Error()+". This is a bug in the provider; please report it.")
 		return
 	}
 
-	user, err := r.client.GetUser(ctx, id.ValueString())
+	user, err := r.client.GetUser(ctx, id)
 	// Forgetting the user needs proof that it is gone, not just any 404.
 	if client.IsNotFound(err) {
 		if err = r.client.ConfirmNotFound(ctx, err); err == nil {
@@ -132,12 +135,12 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 					"To manage it again, restore the user in Preo and import it; otherwise set id to adopt another user, or remove the resource block. "+
 					"Until then, plans for a block that names this user by id, or has no id at all (as -generate-config-out writes it), fail: "+
 					"Preo's API cannot create users.",
-					id.ValueString(), email.ValueString()))
+					id, email.ValueString()))
 			resp.State.RemoveResource(ctx)
 			// The framework wants an identity after every read that does not
 			// fail, also one that drops the user, and state written without one
 			// (by an engine or a provider version without identity) has none.
-			resp.Diagnostics.Append(resp.Identity.Set(ctx, userIdentity{ID: id})...)
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(id))...)
 			return
 		}
 	}
@@ -145,8 +148,10 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user).terraformValue())...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
+	// The value has the schema's type (TestUserTerraformValueMatchesReflection),
+	// which State.Set would derive from the schema again to check.
+	resp.State.Raw = newUserModel(user).terraformValue()
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(user.ID))...)
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -164,7 +169,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics))...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(user.ID))...)
 }
 
 // Delete makes no request: the API cannot delete users, and removing one
@@ -179,7 +184,7 @@ func (r *userResource) ImportState(ctx context.Context, req resource.ImportState
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user).terraformValue())...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, newUserIdentity(user))...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(user.ID))...)
 }
 
 // importedUser reads the user an import names, so that an id no user has

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -55,6 +56,32 @@ func (m userModel) terraformValue() tftypes.Value {
 		"last_seen":    terraformString(m.LastSeen.StringValue),
 		"metadata":     terraformString(m.Metadata.StringValue),
 	})
+}
+
+// userIdentityType is the type of a preo_user's identity (IdentitySchema).
+var userIdentityType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String}}
+
+// identityValue is the identity of the user with this id.
+func identityValue(id string) tftypes.Value {
+	return tftypes.NewValue(userIdentityType, map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, id)})
+}
+
+// stringAttribute reads one string attribute of an object, such as the id of
+// a state, without the framework's walk through the schema to it.
+func stringAttribute(object tftypes.Value, name string) (string, error) {
+	var attributes map[string]tftypes.Value
+	if err := object.As(&attributes); err != nil {
+		return "", err
+	}
+	value, ok := attributes[name]
+	if !ok {
+		return "", fmt.Errorf("the object has no attribute %q", name)
+	}
+	var s string
+	if err := value.As(&s); err != nil {
+		return "", fmt.Errorf("attribute %q: %w", name, err)
+	}
+	return s, nil
 }
 
 // terraformString converts a string built from an API answer, which is
