@@ -10,6 +10,9 @@ emulator_pid=
 start_emulator() {
 	local bin=$1 dir=$2
 	shift 2
+	# Created here, so that the first look for the address finds a file even
+	# before the emulator has opened it.
+	: >"$dir/emulator.out"
 	"$bin" -addr 127.0.0.1:0 "$@" >"$dir/emulator.out" 2>"$dir/emulator.log" &
 	emulator_pid=$!
 	base_url=
