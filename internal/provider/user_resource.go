@@ -168,7 +168,7 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	if user == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, settledState(ctx, plan, user, changes, &resp.Diagnostics).terraformValue())...)
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(user.ID))...)
 }
 
