@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"syscall"
 	"testing"
@@ -218,6 +219,35 @@ func BenchmarkUserResource(b *testing.B) {
 		Config:           p.value(b, schema, configured),
 	}
 	readReq := &tfprotov6.ReadResourceRequest{TypeName: "preo_user", CurrentState: state}
+	validateReq := &tfprotov6.ValidateResourceConfigRequest{TypeName: "preo_user", Config: p.value(b, schema, configured)}
+	upgradeReq := &tfprotov6.UpgradeResourceStateRequest{TypeName: "preo_user", RawState: &tfprotov6.RawState{JSON: stateJSON(b, attributes(b, schema, state))}}
+
+	// Terraform also validates the configuration and upgrades the stored
+	// state of every resource in a plan.
+	b.Run("ValidateResourceConfig", func(b *testing.B) {
+		b.ReportAllocs()
+		clock := startCPUClock()
+		for b.Loop() {
+			resp, err := p.server.ValidateResourceConfig(p.ctx(), validateReq)
+			if err != nil {
+				b.Fatal(err)
+			}
+			failOnDiagnostics(b, "ValidateResourceConfig", resp.Diagnostics)
+		}
+		clock.report(b)
+	})
+	b.Run("UpgradeResourceState", func(b *testing.B) {
+		b.ReportAllocs()
+		clock := startCPUClock()
+		for b.Loop() {
+			resp, err := p.server.UpgradeResourceState(p.ctx(), upgradeReq)
+			if err != nil {
+				b.Fatal(err)
+			}
+			failOnDiagnostics(b, "UpgradeResourceState", resp.Diagnostics)
+		}
+		clock.report(b)
+	})
 
 	b.Run("ReadResource", func(b *testing.B) {
 		b.ReportAllocs()
@@ -257,4 +287,30 @@ func BenchmarkUserResource(b *testing.B) {
 			b.Fatalf("the plan changes the user: %v", planned)
 		}
 	})
+}
+
+// stateJSON is state as Terraform stores it in a state file.
+func stateJSON(b *testing.B, state map[string]tftypes.Value) []byte {
+	b.Helper()
+	out := make(map[string]any, len(state))
+	for name, value := range state {
+		var v any
+		switch {
+		case value.IsNull():
+		case value.Type().Is(tftypes.Bool):
+			var flag bool
+			_ = value.As(&flag)
+			v = flag
+		default:
+			var text string
+			_ = value.As(&text)
+			v = text
+		}
+		out[name] = v
+	}
+	raw, err := json.Marshal(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return raw
 }
