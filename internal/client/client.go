@@ -80,7 +80,7 @@ type Client struct {
 	throttle      *throttle
 
 	// listingAnswers records that the user listing gave a valid page once,
-	// the proof ConfirmNotFound needs before it trusts a 404; listingProbe
+	// the proof GetUser needs before it trusts a 404; listingProbe
 	// lets one caller at a time ask for that proof.
 	listingAnswers atomic.Bool
 	listingProbe   sync.Mutex

@@ -93,9 +93,11 @@ func (e *APIError) Message() string {
 }
 
 // IsNotFound reports whether err is the API saying the object does not exist.
+// For GetUser that takes proof (see ErrUnconfirmedNotFound): a 404 that does
+// not prove the user gone is not a missing user.
 func IsNotFound(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && !errors.Is(err, ErrUnconfirmedNotFound)
 }
 
 // maxQuotedBody keeps an unexpected answer (an HTML error page from a proxy,

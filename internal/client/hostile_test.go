@@ -432,7 +432,7 @@ func TestAnswerCutShortIsRetried(t *testing.T) {
 
 // A 404 removes a user from state only with proof: Preo's own JSON answer,
 // from an API whose listing answers. The listing is asked once per client.
-func TestConfirmNotFound(t *testing.T) {
+func TestGetUserNeedsProofOfDeletion(t *testing.T) {
 	listing := `{"count": 1, "next": null, "results": [{"id": "usr_1"}]}`
 	cases := map[string]struct {
 		userAnswer    func(w http.ResponseWriter)
@@ -479,15 +479,11 @@ func TestConfirmNotFound(t *testing.T) {
 			c := newClient(t, srv.URL, "tok")
 			for range 2 {
 				_, err := c.GetUser(context.Background(), "usr_gone")
-				if !client.IsNotFound(err) {
-					t.Fatalf("GetUser: %v", err)
+				if client.IsNotFound(err) != tc.confirmed {
+					t.Errorf("GetUser = %v, want a missing user: %v", err, tc.confirmed)
 				}
-				proof := c.ConfirmNotFound(context.Background(), err)
-				if (proof == nil) != tc.confirmed {
-					t.Errorf("ConfirmNotFound = %v, want confirmed: %v", proof, tc.confirmed)
-				}
-				if proof != nil && !errors.Is(proof, client.ErrUnconfirmedNotFound) {
-					t.Errorf("ConfirmNotFound = %v, want ErrUnconfirmedNotFound", proof)
+				if !tc.confirmed && !errors.Is(err, client.ErrUnconfirmedNotFound) {
+					t.Errorf("GetUser = %v, want ErrUnconfirmedNotFound", err)
 				}
 			}
 			mu.Lock()

@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/preo/terraform-provider-preo/internal/django"
 )
 
 // User is a Preo user as the API returns it. Fields the API adds later are
@@ -65,6 +66,9 @@ type UserList struct {
 // GetUser reads one user by id.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 	user, err := c.userAnswer(ctx, fmt.Sprintf("read user %q", id), http.MethodGet, id, nil)
+	if IsNotFound(err) {
+		err = c.confirmNotFound(ctx, err)
+	}
 	return user, c.redact(err)
 }
 
@@ -144,7 +148,7 @@ func (p UserPatch) notHeldBy(user *User) []StoredValue {
 		if sent == nil {
 			return
 		}
-		want := strings.TrimFunc(*sent, isPythonSpace)
+		want := django.Strip(*sent)
 		if stored == nil && want == "" && field == "phone_number" {
 			return
 		}
@@ -160,31 +164,23 @@ func (p UserPatch) notHeldBy(user *User) []StoredValue {
 	return differences
 }
 
-// isPythonSpace is what Python's str.strip removes: Unicode whitespace and
-// the ASCII information separators U+001C to U+001F.
-func isPythonSpace(r rune) bool {
-	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
-}
-
 // ErrUnconfirmedNotFound is a 404 that does not prove that the user is gone.
 var ErrUnconfirmedNotFound = errors.New("the 404 answer does not prove that the user is gone")
 
-// ConfirmNotFound checks that err, a 404 from GetUser, proves that the user
+// confirmNotFound checks that err, a 404 from GetUser, proves that the user
 // is gone: it must be Preo's own JSON answer, from an API whose user listing
-// answers (asked once per client). It returns nil when it does, and an error
-// that says why not otherwise.
-func (c *Client) ConfirmNotFound(ctx context.Context, err error) error {
+// answers (asked once per client). It returns err itself when it does, and
+// otherwise an ErrUnconfirmedNotFound that says why not, which IsNotFound
+// does not take for a missing user.
+func (c *Client) confirmNotFound(ctx context.Context, err error) error {
 	var apiErr *APIError
-	switch {
-	case !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusNotFound:
-		return fmt.Errorf("%w: it is not a 404: %w", ErrUnconfirmedNotFound, err)
-	case !apiErr.fromPreo:
+	if errors.As(err, &apiErr) && !apiErr.fromPreo {
 		return fmt.Errorf("%w: %w; the answer is not Preo's JSON, so it may come from a proxy, or from a path that is not the API", ErrUnconfirmedNotFound, err)
 	}
 	if listErr := c.confirmListingAnswers(ctx); listErr != nil {
 		return fmt.Errorf("%w: %w; the user listing did not answer either: %w", ErrUnconfirmedNotFound, err, listErr)
 	}
-	return nil
+	return err
 }
 
 // confirmListingAnswers reads the first page of the user listing, unless a

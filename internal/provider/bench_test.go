@@ -3,12 +3,12 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -21,38 +21,19 @@ import (
 // Terraform does, against an in-process emulator without added latency, so
 // that they measure the provider and the framework rather than the network.
 
-// benchProvider is a configured provider server, the schemas its requests
-// are built from, and the per-request context.
+// benchProvider is the provider as protocolProvider drives it, with the
+// loggers a provider process has on every request.
 type benchProvider struct {
-	server  tfprotov6.ProviderServer
-	schemas *tfprotov6.GetProviderSchemaResponse
-	logs    context.Context
+	*protocolProvider
+	logs context.Context
 }
 
 // newBenchProvider configures the provider against srv, as Terraform does
 // before any resource or data source request.
 func newBenchProvider(b *testing.B, srv *emulator.TestServer) *benchProvider {
 	b.Helper()
-	server, err := providerserver.NewProtocol6WithError(&preoProvider{version: "bench", getenv: func(string) string { return "" }})()
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := &benchProvider{server: server, logs: providerProcessLogs(b)}
-	p.schemas, err = server.GetProviderSchema(p.ctx(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	failOnDiagnostics(b, "GetProviderSchema", p.schemas.Diagnostics)
-	config := p.value(b, p.schemas.Provider, map[string]tftypes.Value{
-		"base_url":  tftypes.NewValue(tftypes.String, srv.URL),
-		"api_token": tftypes.NewValue(tftypes.String, srv.Token),
-	})
-	resp, err := server.ConfigureProvider(p.ctx(), &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.5.7", Config: config})
-	if err != nil {
-		b.Fatal(err)
-	}
-	failOnDiagnostics(b, "ConfigureProvider", resp.Diagnostics)
-	return p
+	logs := providerProcessLogs(b)
+	return &benchProvider{protocolProvider: newProtocolProvider(b, srv, nil), logs: logs}
 }
 
 // providerProcessLogs gives the provider the loggers a provider process
@@ -103,51 +84,6 @@ func (p *benchProvider) ctx() context.Context {
 	return tflog.SetField(ctx, "tf_provider_addr", "registry.terraform.io/preo/preo")
 }
 
-// value builds an object of schema's type: the attributes in set, every
-// other attribute null.
-func (p *benchProvider) value(b *testing.B, schema *tfprotov6.Schema, set map[string]tftypes.Value) *tfprotov6.DynamicValue {
-	b.Helper()
-	typ := schema.ValueType().(tftypes.Object)
-	attributes := make(map[string]tftypes.Value, len(typ.AttributeTypes))
-	for name, attributeType := range typ.AttributeTypes {
-		attributes[name] = tftypes.NewValue(attributeType, nil)
-	}
-	for name, value := range set {
-		if _, ok := attributes[name]; !ok {
-			b.Fatalf("the schema has no attribute %q", name)
-		}
-		attributes[name] = value
-	}
-	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attributes))
-	if err != nil {
-		b.Fatal(err)
-	}
-	return &dv
-}
-
-// attributes decodes an object of schema's type.
-func attributes(b *testing.B, schema *tfprotov6.Schema, dv *tfprotov6.DynamicValue) map[string]tftypes.Value {
-	b.Helper()
-	value, err := dv.Unmarshal(schema.ValueType())
-	if err != nil {
-		b.Fatal(err)
-	}
-	var out map[string]tftypes.Value
-	if err := value.As(&out); err != nil {
-		b.Fatal(err)
-	}
-	return out
-}
-
-func failOnDiagnostics(b *testing.B, rpc string, diags []*tfprotov6.Diagnostic) {
-	b.Helper()
-	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			b.Fatalf("%s: %s: %s", rpc, d.Summary, d.Detail)
-		}
-	}
-}
-
 // BenchmarkReadDataSourceUsers lists 20,000 users in pages of 100, the
 // preo_users data source as a large plan reads it.
 func BenchmarkReadDataSourceUsers(b *testing.B) {
@@ -155,7 +91,7 @@ func BenchmarkReadDataSourceUsers(b *testing.B) {
 	srv := emulator.NewTestServer(b, emulator.Options{PageSize: 100, RequestLogLimit: 1000}, emulator.GenerateUsers(count)...)
 	p := newBenchProvider(b, srv)
 	schema := p.schemas.DataSourceSchemas["preo_users"]
-	req := &tfprotov6.ReadDataSourceRequest{TypeName: "preo_users", Config: p.value(b, schema, nil)}
+	req := &tfprotov6.ReadDataSourceRequest{TypeName: "preo_users", Config: p.dynamicValue(schema.ValueType(), nil)}
 
 	var resp *tfprotov6.ReadDataSourceResponse
 	b.ReportAllocs()
@@ -165,11 +101,11 @@ func BenchmarkReadDataSourceUsers(b *testing.B) {
 		if resp, err = p.server.ReadDataSource(p.ctx(), req); err != nil {
 			b.Fatal(err)
 		}
-		failOnDiagnostics(b, "ReadDataSource", resp.Diagnostics)
+		p.requireNoErrors("ReadDataSource", resp.Diagnostics)
 	}
 	clock.report(b)
 	var ids []tftypes.Value
-	if err := attributes(b, schema, resp.State)["ids"].As(&ids); err != nil {
+	if err := p.decode(schema.ValueType(), resp.State)["ids"].As(&ids); err != nil {
 		b.Fatal(err)
 	}
 	if len(ids) != count {
@@ -192,12 +128,12 @@ func BenchmarkUserResource(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	failOnDiagnostics(b, "ImportResourceState", imported.Diagnostics)
+	p.requireNoErrors("ImportResourceState", imported.Diagnostics)
 	read, err := p.server.ReadResource(p.ctx(), &tfprotov6.ReadResourceRequest{TypeName: "preo_user", CurrentState: imported.ImportedResources[0].State})
 	if err != nil {
 		b.Fatal(err)
 	}
-	failOnDiagnostics(b, "ReadResource", read.Diagnostics)
+	p.requireNoErrors("ReadResource", read.Diagnostics)
 	state := read.NewState
 
 	configured := map[string]tftypes.Value{
@@ -208,84 +144,65 @@ func BenchmarkUserResource(b *testing.B) {
 	}
 	// With the configuration equal to the state, Terraform proposes the
 	// prior state.
-	proposed := attributes(b, schema, state)
+	proposed := p.decode(schema.ValueType(), state)
 	for name, value := range configured {
 		proposed[name] = value
 	}
 	planReq := &tfprotov6.PlanResourceChangeRequest{
 		TypeName:         "preo_user",
 		PriorState:       state,
-		ProposedNewState: p.value(b, schema, proposed),
-		Config:           p.value(b, schema, configured),
+		ProposedNewState: p.dynamicValue(schema.ValueType(), proposed),
+		Config:           p.dynamicValue(schema.ValueType(), configured),
 	}
 	readReq := &tfprotov6.ReadResourceRequest{TypeName: "preo_user", CurrentState: state}
-	validateReq := &tfprotov6.ValidateResourceConfigRequest{TypeName: "preo_user", Config: p.value(b, schema, configured)}
-	upgradeReq := &tfprotov6.UpgradeResourceStateRequest{TypeName: "preo_user", RawState: &tfprotov6.RawState{JSON: stateJSON(b, attributes(b, schema, state))}}
+	validateReq := &tfprotov6.ValidateResourceConfigRequest{TypeName: "preo_user", Config: p.dynamicValue(schema.ValueType(), configured)}
+	upgradeReq := &tfprotov6.UpgradeResourceStateRequest{TypeName: "preo_user", RawState: &tfprotov6.RawState{JSON: stateJSON(b, p.decode(schema.ValueType(), state))}}
 
 	// Terraform also validates the configuration and upgrades the stored
 	// state of every resource in a plan.
-	b.Run("ValidateResourceConfig", func(b *testing.B) {
-		b.ReportAllocs()
-		clock := startCPUClock()
-		for b.Loop() {
-			resp, err := p.server.ValidateResourceConfig(p.ctx(), validateReq)
-			if err != nil {
-				b.Fatal(err)
-			}
-			failOnDiagnostics(b, "ValidateResourceConfig", resp.Diagnostics)
-		}
-		clock.report(b)
+	p.benchCall(b, "ValidateResourceConfig", func(ctx context.Context) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := p.server.ValidateResourceConfig(ctx, validateReq)
+		return resp.Diagnostics, err
 	})
-	b.Run("UpgradeResourceState", func(b *testing.B) {
-		b.ReportAllocs()
-		clock := startCPUClock()
-		for b.Loop() {
-			resp, err := p.server.UpgradeResourceState(p.ctx(), upgradeReq)
-			if err != nil {
-				b.Fatal(err)
-			}
-			failOnDiagnostics(b, "UpgradeResourceState", resp.Diagnostics)
-		}
-		clock.report(b)
+	p.benchCall(b, "UpgradeResourceState", func(ctx context.Context) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := p.server.UpgradeResourceState(ctx, upgradeReq)
+		return resp.Diagnostics, err
 	})
+	p.benchCall(b, "ReadResource", func(ctx context.Context) ([]*tfprotov6.Diagnostic, error) {
+		resp, err := p.server.ReadResource(ctx, readReq)
+		return resp.Diagnostics, err
+	})
+	var planned *tfprotov6.PlanResourceChangeResponse
+	p.benchCall(b, "PlanResourceChange", func(ctx context.Context) ([]*tfprotov6.Diagnostic, error) {
+		planned, err = p.server.PlanResourceChange(ctx, planReq)
+		return planned.Diagnostics, err
+	})
+	if len(planned.RequiresReplace) > 0 {
+		b.Fatalf("the plan replaces the user: %v", planned.RequiresReplace)
+	}
+	if plannedState := p.decode(schema.ValueType(), planned.PlannedState); !maps.EqualFunc(plannedState, p.decode(schema.ValueType(), state), tftypes.Value.Equal) {
+		b.Fatalf("the plan changes the user: %v", plannedState)
+	}
+}
 
-	b.Run("ReadResource", func(b *testing.B) {
+// benchCall measures one call, made as Terraform makes it, in a
+// sub-benchmark: time, allocations and CPU per call.
+func (p *benchProvider) benchCall(b *testing.B, name string, call func(context.Context) ([]*tfprotov6.Diagnostic, error)) {
+	b.Run(name, func(b *testing.B) {
 		b.ReportAllocs()
 		clock := startCPUClock()
 		for b.Loop() {
-			resp, err := p.server.ReadResource(p.ctx(), readReq)
+			diags, err := call(p.ctx())
 			if err != nil {
 				b.Fatal(err)
 			}
-			failOnDiagnostics(b, "ReadResource", resp.Diagnostics)
-		}
-		clock.report(b)
-	})
-	b.Run("PlanResourceChange", func(b *testing.B) {
-		b.ReportAllocs()
-		var resp *tfprotov6.PlanResourceChangeResponse
-		clock := startCPUClock()
-		for b.Loop() {
-			if resp, err = p.server.PlanResourceChange(p.ctx(), planReq); err != nil {
-				b.Fatal(err)
+			for _, d := range diags {
+				if d.Severity == tfprotov6.DiagnosticSeverityError {
+					b.Fatalf("%s: %s: %s", name, d.Summary, d.Detail)
+				}
 			}
-			failOnDiagnostics(b, "PlanResourceChange", resp.Diagnostics)
 		}
 		clock.report(b)
-		if len(resp.RequiresReplace) > 0 {
-			b.Fatalf("the plan replaces the user: %v", resp.RequiresReplace)
-		}
-		planned, err := resp.PlannedState.Unmarshal(schema.ValueType())
-		if err != nil {
-			b.Fatal(err)
-		}
-		prior, err := state.Unmarshal(schema.ValueType())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if !planned.Equal(prior) {
-			b.Fatalf("the plan changes the user: %v", planned)
-		}
 	})
 }
 

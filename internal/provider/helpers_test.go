@@ -24,15 +24,21 @@ import (
 )
 
 // acceptanceTest runs a test case through the CLI that `make test` provides
-// (Terraform or OpenTofu). A plain `go test` runs the unit tests and passes
-// over these with the `make test` hint; once TF_ACC asks for them, a missing
-// CLI fails the test, and terraform-plugin-testing is never left to download
-// a CLI of its own.
+// (Terraform or OpenTofu). A plain `go test` on a workstation runs the unit
+// tests and passes over these with the `make test` hint; in CI, or once
+// TF_ACC asks for them, a missing CLI fails the test, and
+// terraform-plugin-testing is never left to download a CLI of its own.
 func acceptanceTest(t *testing.T, tc resource.TestCase) {
 	t.Helper()
+	const hint = "This acceptance test drives the Terraform or OpenTofu CLI: run it with `make test`, " +
+		"which installs both and sets TF_ACC and TF_ACC_TERRAFORM_PATH."
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("This acceptance test drives the Terraform or OpenTofu CLI: run it with `make test`, " +
-			"which installs both and sets TF_ACC and TF_ACC_TERRAFORM_PATH.")
+		// In CI the CLI must be there: a run that passed these over would
+		// pass without testing the provider.
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but TF_ACC is not. " + hint)
+		}
+		t.Skip(hint)
 	}
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if cli == "" {

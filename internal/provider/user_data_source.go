@@ -95,7 +95,7 @@ func (d *userDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	)
 	if known(config.ID) {
 		user, err = d.client.GetUser(ctx, config.ID.ValueString())
-		if client.IsNotFound(err) && d.client.ConfirmNotFound(ctx, err) == nil {
+		if client.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "Preo User Not Found",
 				fmt.Sprintf("No Preo user has the id %q. Check the id, and that the API token can see this user.", config.ID.ValueString()))
 			return

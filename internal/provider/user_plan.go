@@ -60,7 +60,7 @@ func (r *userResource) planAdoption(ctx context.Context, req resource.ModifyPlan
 // when applying it; an id no user has is an error on id.
 func (r *userResource) readUserToAdopt(ctx context.Context, id string, diags *diag.Diagnostics) *client.User {
 	user, err := r.client.GetUser(ctx, id)
-	if client.IsNotFound(err) && r.client.ConfirmNotFound(ctx, err) == nil {
+	if client.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("id"), "Preo User Not Found",
 			fmt.Sprintf("No Preo user has the id %q, so there is nothing to adopt. Preo's API cannot create users: "+
 				"create the user in Preo first, or set id to an existing user's id.", id))

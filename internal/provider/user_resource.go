@@ -125,24 +125,23 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 
 	user, err := r.client.GetUser(ctx, id)
-	// Forgetting the user needs proof that it is gone, not just any 404.
+	// The client reports a user as not found only with proof that it is
+	// gone, not for just any 404.
 	if client.IsNotFound(err) {
-		if err = r.client.ConfirmNotFound(ctx, err); err == nil {
-			var email emailValue
-			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("email"), &email)...)
-			resp.Diagnostics.AddWarning("Preo User No Longer Exists",
-				fmt.Sprintf("The Preo user %q (%s) was not found in Preo, so Terraform has stopped managing it. "+
-					"To manage it again, restore the user in Preo and import it; otherwise set id to adopt another user, or remove the resource block. "+
-					"Until then, plans for a block that names this user by id, or has no id at all (as -generate-config-out writes it), fail: "+
-					"Preo's API cannot create users.",
-					id, email.ValueString()))
-			resp.State.RemoveResource(ctx)
-			// The framework wants an identity after every read that does not
-			// fail, also one that drops the user, and state written without one
-			// (by an engine or a provider version without identity) has none.
-			resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(id))...)
-			return
-		}
+		var email emailValue
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("email"), &email)...)
+		resp.Diagnostics.AddWarning("Preo User No Longer Exists",
+			fmt.Sprintf("The Preo user %q (%s) was not found in Preo, so Terraform has stopped managing it. "+
+				"To manage it again, restore the user in Preo and import it; otherwise set id to adopt another user, or remove the resource block. "+
+				"Until then, plans for a block that names this user by id, or has no id at all (as -generate-config-out writes it), fail: "+
+				"Preo's API cannot create users.",
+				id, email.ValueString()))
+		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every read that does not
+		// fail, also one that drops the user, and state written without one
+		// (by an engine or a provider version without identity) has none.
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(id))...)
+		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
@@ -218,7 +217,7 @@ func (r *userResource) importedUser(ctx context.Context, req resource.ImportStat
 		return nil
 	}
 	user, err := r.client.GetUser(ctx, id)
-	if client.IsNotFound(err) && r.client.ConfirmNotFound(ctx, err) == nil {
+	if client.IsNotFound(err) {
 		diags.AddError("Preo User Not Found",
 			fmt.Sprintf("No Preo user has the id %q, so there is nothing to import. Check the id, or import the user by email address instead.", id))
 		return nil

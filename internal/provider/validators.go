@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -83,7 +82,7 @@ var validUTF8 = stringCheck{
 var notPadded = stringCheck{
 	description: "must not start or end with whitespace",
 	check: func(attribute path.Path, value string, diags *diag.Diagnostics) {
-		trimmed := strings.TrimFunc(value, isPythonSpace)
+		trimmed := django.Strip(value)
 		if trimmed == value {
 			return
 		}
@@ -95,12 +94,6 @@ var notPadded = stringCheck{
 				"drop the %[1]s argument to leave the value as Preo has it, or set the value without the whitespace to correct it in Preo.",
 				attribute, value, trimmed))
 	},
-}
-
-// isPythonSpace is what Python's str.isspace accepts: Unicode whitespace and
-// the ASCII information separators U+001C to U+001F.
-func isPythonSpace(r rune) bool {
-	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
 }
 
 // orderingValidators accept the fields the API sorts by, each at most once.
