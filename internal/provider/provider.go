@@ -156,9 +156,10 @@ func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"max_concurrent_requests": settings.MaxConcurrentRequests,
 		"max_requests_per_second": settings.MaxRequestsPerSecond,
 	})
-	resp.DataSourceData = c
-	resp.ResourceData = c
-	resp.ListResourceData = c
+	data := &providerData{client: c, adoptions: newAdoptionPreviews()}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 // userAgent is the User-Agent header value every request carries.

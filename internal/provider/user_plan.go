@@ -48,6 +48,9 @@ func (r *userResource) planAdoption(ctx context.Context, req resource.ModifyPlan
 	current := newUserModel(user)
 	planned := plannedUser(config.ID, config, current, false)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, planned)...)
+	if !resp.Diagnostics.HasError() {
+		r.adoptions.put(user, resp.Plan.Raw)
+	}
 	if changes := adoptionChanges(config, current); len(changes) > 0 {
 		resp.Diagnostics.AddWarning("Adopting a Preo User Changes It",
 			fmt.Sprintf("Adopting the Preo user %q (%s) changes these values in Preo:\n\n%s\n\n"+

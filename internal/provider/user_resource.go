@@ -29,7 +29,8 @@ var (
 // userResource manages a Preo user that already exists: the API can neither
 // create nor delete users, so "create" adopts one and "destroy" lets go of it.
 type userResource struct {
-	client *client.Client
+	client    *client.Client
+	adoptions *adoptionPreviews
 }
 
 // NewUserResource returns the preo_user resource.
@@ -71,7 +72,9 @@ func (r *userResource) IdentitySchema(_ context.Context, _ resource.IdentitySche
 }
 
 func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFrom(req.ProviderData, &resp.Diagnostics)
+	if data := dataFrom(req.ProviderData, &resp.Diagnostics); data != nil {
+		r.client, r.adoptions = data.client, data.adoptions
+	}
 }
 
 // ModifyPlan makes the plan show what the apply will do (user_plan.go): an
@@ -97,9 +100,13 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 	id := plan.ID.ValueString()
 
-	current := r.readUserToAdopt(ctx, id, &resp.Diagnostics)
+	// The plan being applied was read from Preo a moment ago, in this
+	// process, unless Terraform skipped planning it here.
+	current := r.adoptions.take(id, req.Plan.Raw)
 	if current == nil {
-		return
+		if current = r.readUserToAdopt(ctx, id, &resp.Diagnostics); current == nil {
+			return
+		}
 	}
 
 	user := current
@@ -127,6 +134,11 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	user, err := r.client.GetUser(ctx, id)
 	// The client reports a user as not found only with proof that it is
 	// gone, not for just any 404.
+	if client.IsNotFound(err) && r.importing(ctx, req, &resp.Diagnostics) {
+		resp.Diagnostics.AddError("Preo User Not Found",
+			fmt.Sprintf("No Preo user has the id %q, so there is nothing to import. Check the id, or import the user by email address instead.", id))
+		return
+	}
 	if client.IsNotFound(err) {
 		var email emailValue
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("email"), &email)...)
@@ -151,6 +163,16 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	// which State.Set would derive from the schema again to check.
 	resp.State.Raw = newUserModel(user).terraformValue()
 	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(user.ID))...)
+	if r.importing(ctx, req, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	}
+}
+
+// importing tells whether this read completes an import (ImportState).
+func (r *userResource) importing(ctx context.Context, req resource.ReadRequest, diags *diag.Diagnostics) bool {
+	marker, d := req.Private.GetKey(ctx, importingKey)
+	diags.Append(d...)
+	return marker != nil
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -176,55 +198,51 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 func (r *userResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
 // ImportState takes a user id, an email address (anything with an "@"),
-// which must match exactly one user, or an identity, which holds the id.
+// which must match exactly one user, or an identity, which holds the id. It
+// records only the id: Terraform reads every imported resource right away,
+// and that read fetches the user, so an import costs one request by id.
+// The private marker tells that read that a missing user is an import
+// error, not a user deleted since the last plan.
 func (r *userResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	user := r.importedUser(ctx, req, &resp.Diagnostics)
-	if user == nil {
+	id := r.importedID(ctx, req, &resp.Diagnostics)
+	if id == "" {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, newUserModel(user).terraformValue())...)
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(user.ID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(id))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte("true"))...)
 }
 
-// importedUser reads the user an import names, so that an id no user has
-// fails the import with a message that names it. It returns nil after an
-// error.
-func (r *userResource) importedUser(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) *client.User {
+// importingKey marks, in private state, a user that is being imported.
+const importingKey = "importing"
+
+// importedID is the id of the user an import names, found by email address
+// when the import gives one. It returns "" after an error.
+func (r *userResource) importedID(ctx context.Context, req resource.ImportStateRequest, diags *diag.Diagnostics) string {
 	if strings.Contains(req.ID, "@") {
 		user, err := findUserByEmail(ctx, r.client, req.ID, client.ListUsersQuery{})
 		if err != nil {
 			addAPIError(diags, "Unable to Import Preo User", err)
-			return nil
+			return ""
 		}
-		return user
+		return user.ID
 	}
 	if req.ID == "" && (req.Identity == nil || req.Identity.Raw.IsNull()) {
 		diags.AddAttributeError(path.Root("id"), "Missing Import ID",
 			"The import ID is empty. Give the id of the Preo user to import, such as usr_123, or its email address.")
-		return nil
+		return ""
 	}
 	id := req.ID
 	if id == "" {
 		var identity userIdentity
 		if diags.Append(req.Identity.Get(ctx, &identity)...); diags.HasError() {
-			return nil
+			return ""
 		}
 		id = identity.ID.ValueString()
 	}
 	if id == "" {
 		diags.AddError("Missing Preo User ID",
 			"The import names no user. Set id in the identity to the id of the user to import, such as usr_123.")
-		return nil
 	}
-	user, err := r.client.GetUser(ctx, id)
-	if client.IsNotFound(err) {
-		diags.AddError("Preo User Not Found",
-			fmt.Sprintf("No Preo user has the id %q, so there is nothing to import. Check the id, or import the user by email address instead.", id))
-		return nil
-	}
-	if err != nil {
-		addAPIError(diags, "Unable to Import Preo User", err)
-		return nil
-	}
-	return user
+	return id
 }
