@@ -177,6 +177,9 @@ func BenchmarkUserResource(b *testing.B) {
 		planned, err = p.server.PlanResourceChange(ctx, planReq)
 		return planned.Diagnostics, err
 	})
+	if planned == nil {
+		return // -bench left PlanResourceChange out
+	}
 	if len(planned.RequiresReplace) > 0 {
 		b.Fatalf("the plan replaces the user: %v", planned.RequiresReplace)
 	}

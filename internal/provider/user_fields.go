@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	datasourceschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	resourceschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -104,17 +102,17 @@ var userFields = []userField{
 	{name: "locale", description: descLocale, value: fieldOf(func(m *userModel) *types.String { return &m.Locale })},
 	{name: "msg_channel", description: descMsgChannel, value: fieldOf(func(m *userModel) *types.String { return &m.MsgChannel })},
 	{
-		name: "date_joined", description: descDateJoined, customType: timetypes.RFC3339Type{},
-		value: fieldOf(func(m *userModel) *timetypes.RFC3339 { return &m.DateJoined }),
+		name: "date_joined", description: descDateJoined,
+		value: fieldOf(func(m *userModel) *types.String { return &m.DateJoined }),
 	},
 	{
-		name: "last_seen", description: descLastSeen, customType: timetypes.RFC3339Type{},
-		value:  fieldOf(func(m *userModel) *timetypes.RFC3339 { return &m.LastSeen }),
-		forget: func(m *userModel) { m.LastSeen = timetypes.NewRFC3339Unknown() },
+		name: "last_seen", description: descLastSeen,
+		value:  fieldOf(func(m *userModel) *types.String { return &m.LastSeen }),
+		forget: func(m *userModel) { m.LastSeen = types.StringUnknown() },
 	},
 	{
-		name: "metadata", description: descMetadata, customType: jsontypes.NormalizedType{},
-		value: fieldOf(func(m *userModel) *jsontypes.Normalized { return &m.Metadata }),
+		name: "metadata", description: descMetadata,
+		value: fieldOf(func(m *userModel) *types.String { return &m.Metadata }),
 	},
 }
 

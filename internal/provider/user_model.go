@@ -2,12 +2,10 @@ package provider
 
 import (
 	"bytes"
+	"encoding/json"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
-	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
@@ -24,9 +22,9 @@ type userModel struct {
 	IsActive    types.Bool           `tfsdk:"is_active"`
 	Locale      types.String         `tfsdk:"locale"`
 	MsgChannel  types.String         `tfsdk:"msg_channel"`
-	DateJoined  timetypes.RFC3339    `tfsdk:"date_joined"`
-	LastSeen    timetypes.RFC3339    `tfsdk:"last_seen"`
-	Metadata    jsontypes.Normalized `tfsdk:"metadata"`
+	DateJoined  types.String         `tfsdk:"date_joined"`
+	LastSeen    types.String         `tfsdk:"last_seen"`
+	Metadata    types.String         `tfsdk:"metadata"`
 }
 
 // newUserModel builds state from what the API returned. A null phone number
@@ -38,13 +36,9 @@ func newUserModel(u *client.User) userModel {
 	if u.PhoneNumber != nil {
 		phone = *u.PhoneNumber
 	}
-	lastSeen := timetypes.NewRFC3339Null()
+	lastSeen := types.StringNull()
 	if u.LastSeen != nil {
 		lastSeen = timestamp(*u.LastSeen)
-	}
-	metadata := jsontypes.NewNormalizedNull()
-	if raw := bytes.TrimSpace(u.Metadata); len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
-		metadata = jsontypes.NewNormalizedValue(string(raw))
 	}
 	return userModel{
 		ID:          types.StringValue(u.ID),
@@ -58,8 +52,32 @@ func newUserModel(u *client.User) userModel {
 		MsgChannel:  types.StringPointerValue(u.MsgChannel),
 		DateJoined:  timestamp(u.DateJoined),
 		LastSeen:    lastSeen,
-		Metadata:    metadata,
+		Metadata:    canonicalJSON(u.Metadata),
 	}
+}
+
+// canonicalJSON is metadata as canonical JSON text (compact, object keys
+// sorted, numbers as written), null when the API sent none, so that two
+// renderings of the same metadata give the same state. Doing it once here
+// costs less than a custom type whose semantic equality would parse the
+// prior and the new value on every read.
+func canonicalJSON(raw []byte) types.String {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return types.StringNull()
+	}
+	decoder := json.NewDecoder(bytes.NewReader(raw))
+	decoder.UseNumber()
+	var value any
+	var canonical bytes.Buffer
+	encoder := json.NewEncoder(&canonical)
+	encoder.SetEscapeHTML(false)
+	if decoder.Decode(&value) != nil || encoder.Encode(value) != nil {
+		// The client has decoded the answer, so this does not happen; the
+		// text as sent is the next best thing.
+		return types.StringValue(string(raw))
+	}
+	return types.StringValue(string(bytes.TrimSuffix(canonical.Bytes(), []byte("\n"))))
 }
 
 // userIdentity is the resource identity of a preo_user, as an import reads
@@ -68,11 +86,11 @@ type userIdentity struct {
 	ID types.String `tfsdk:"id"`
 }
 
-// timestamp keeps fractional seconds, which timetypes.NewRFC3339TimeValue
-// drops. The value is built as it is formatted, so it is not parsed again
-// (as timetypes.NewRFC3339ValueMust would) for every user of a listing.
-func timestamp(t time.Time) timetypes.RFC3339 {
-	return timetypes.RFC3339{StringValue: basetypes.NewStringValue(t.UTC().Format(time.RFC3339Nano))}
+// timestamp renders an instant in UTC in RFC 3339 with the fractional
+// seconds it has, so that an API that changes how it writes an instant does
+// not change the state.
+func timestamp(t time.Time) types.String {
+	return types.StringValue(t.UTC().Format(time.RFC3339Nano))
 }
 
 // Descriptions of the user attributes, shared by every schema that shows a user.

@@ -36,8 +36,8 @@ func TestNewUserModelIgnoresRendering(t *testing.T) {
 	if !first.LastSeen.Equal(second.LastSeen) || first.LastSeen.ValueString() != "2026-11-20T09:30:00.25Z" {
 		t.Errorf("last_seen %v and %v differ", first.LastSeen, second.LastSeen)
 	}
-	if equal, diags := first.Metadata.StringSemanticEquals(t.Context(), second.Metadata); diags.HasError() || !equal {
-		t.Errorf("metadata %v and %v are not semantically equal", first.Metadata, second.Metadata)
+	if !first.Metadata.Equal(second.Metadata) || first.Metadata.ValueString() != `{"a":1,"b":[true]}` {
+		t.Errorf("metadata %v and %v differ", first.Metadata, second.Metadata)
 	}
 }
 
@@ -49,5 +49,26 @@ func TestEmailValueComparesWithoutLetterCase(t *testing.T) {
 	equal, _ = newEmailValue("ada@example.com").StringSemanticEquals(t.Context(), newEmailValue("ada@example.org"))
 	if equal {
 		t.Error("different emails are semantically equal")
+	}
+}
+
+// Metadata is stored as canonical JSON: whatever the rendering, the same
+// text, with numbers and strings as they were meant.
+func TestCanonicalJSON(t *testing.T) {
+	for raw, want := range map[string]string{
+		`{"b": [true, null], "a": {"y": 1, "x": 2}}`:                 `{"a":{"x":2,"y":1},"b":[true,null]}`,
+		`{"n": 1.0, "e": 1E+3, "big": 12345678901234567890123}`:      `{"big":12345678901234567890123,"e":1E+3,"n":1.0}`,
+		`{"html": "<a href=\"x\">&</a>", "u": "\u00e9\ud83d\ude00"}`: `{"html":"<a href=\"x\">&</a>","u":"é😀"}`,
+		` [1, "two"] `: `[1,"two"]`,
+		`"text"`:       `"text"`,
+	} {
+		if got := canonicalJSON([]byte(raw)).ValueString(); got != want {
+			t.Errorf("canonicalJSON(%s) = %s, want %s", raw, got, want)
+		}
+	}
+	for _, none := range []string{``, ` `, `null`, " null\n"} {
+		if got := canonicalJSON([]byte(none)); !got.IsNull() {
+			t.Errorf("canonicalJSON(%q) = %v, want null", none, got)
+		}
 	}
 }

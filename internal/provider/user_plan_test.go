@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -114,7 +113,7 @@ func TestSettledStateKeepsWhatThePlanPromised(t *testing.T) {
 
 	var none diag.Diagnostics
 	planned = newUserModel(adaFromAPI())
-	planned.Metadata = jsontypes.NewNormalizedValue(`{"tier":"gold"}`)
+	planned.Metadata = types.StringValue(`{"tier":"gold"}`)
 	settledState(t.Context(), planned, adaFromAPI(), client.UserPatch{}, &none)
 	if len(none) != 0 {
 		t.Errorf("the same user, with its metadata written differently, counts as changed: %v", none)

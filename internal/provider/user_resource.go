@@ -159,10 +159,11 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		addAPIError(&resp.Diagnostics, "Unable to Read Preo User", err)
 		return
 	}
-	// The value has the schema's type (TestUserTerraformValueMatchesReflection),
-	// which State.Set would derive from the schema again to check.
+	// The values have the schemas' types (TestUserTerraformValueMatchesReflection,
+	// TestIdentityValueMatchesReflection), which Set would derive from the
+	// schemas again to check.
 	resp.State.Raw = newUserModel(user).terraformValue()
-	resp.Diagnostics.Append(resp.Identity.Set(ctx, identityValue(user.ID))...)
+	resp.Identity.Raw = identityValue(user.ID)
 	if r.importing(ctx, req, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
 	}

@@ -52,9 +52,9 @@ func (m userModel) terraformValue() tftypes.Value {
 		"is_active":    tftypes.NewValue(tftypes.Bool, m.IsActive.ValueBool()),
 		"locale":       terraformString(m.Locale),
 		"msg_channel":  terraformString(m.MsgChannel),
-		"date_joined":  terraformString(m.DateJoined.StringValue),
-		"last_seen":    terraformString(m.LastSeen.StringValue),
-		"metadata":     terraformString(m.Metadata.StringValue),
+		"date_joined":  terraformString(m.DateJoined),
+		"last_seen":    terraformString(m.LastSeen),
+		"metadata":     terraformString(m.Metadata),
 	})
 }
 
