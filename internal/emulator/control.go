@@ -50,6 +50,12 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeControl(w, map[string]int{"connections": s.Connections()})
+	case path == "throttled":
+		if r.Method != http.MethodGet {
+			methodNotAllowed(w, r, "GET")
+			return
+		}
+		writeControl(w, map[string]int{"throttled": s.RateLimited()})
 	case path == "failures":
 		if r.Method != http.MethodPost {
 			methodNotAllowed(w, r, "POST")

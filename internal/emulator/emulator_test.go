@@ -909,6 +909,9 @@ func TestRateLimit(t *testing.T) {
 			if n := s.RateLimited(); n != 1 {
 				t.Errorf("RateLimited() = %d after one throttled request", n)
 			}
+			if res := serve(s, "GET", "/_emulator/throttled", ""); strings.TrimSpace(res.body) != `{"throttled":1}` {
+				t.Errorf("GET /_emulator/throttled: %d %s", res.code, res.body)
+			}
 		})
 	}
 	t.Run("refills", func(t *testing.T) {
@@ -1055,6 +1058,8 @@ func TestControlPaths(t *testing.T) {
 	check("DELETE", "/_emulator/requests", "", 204, "")
 	check("GET", "/_emulator/requests", "", 200, `[]`)
 	check("GET", "/_emulator/connections", "", 200, `{"connections":0}`)
+	check("GET", "/_emulator/throttled", "", 200, `{"throttled":0}`)
+	check("POST", "/_emulator/throttled", "", 405, "")
 	check("POST", "/_emulator/failures", `{"method":"GET","path":"/v1/user","status":503,"retry_after":"3","times":2}`, 204, "")
 	check("POST", "/_emulator/failures", `{"status":42}`, 400, "status")
 	check("GET", "/v1/user", "", 503, "Service temporarily unavailable")
