@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
@@ -34,8 +35,8 @@ type usersDataSource struct {
 type usersDataSourceModel struct {
 	userFilters
 	MaxResults types.Number `tfsdk:"max_results"`
-	Users      types.List   `tfsdk:"users"`
-	IDs        types.List   `tfsdk:"ids"`
+	Users      rawListValue `tfsdk:"users"`
+	IDs        rawListValue `tfsdk:"ids"`
 	TotalCount types.Int64  `tfsdk:"total_count"`
 }
 
@@ -65,11 +66,13 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		Validators: []validator.Number{maxResultsRange},
 	}
 	attributes["users"] = schema.ListNestedAttribute{
+		CustomType:   rawListType{basetypes.ListType{ElemType: userObjectType}},
 		Computed:     true,
 		Description:  "The users, in the API's order.",
 		NestedObject: schema.NestedAttributeObject{Attributes: listedUserAttributes()},
 	}
 	attributes["ids"] = schema.ListAttribute{
+		CustomType:  rawListType{basetypes.ListType{ElemType: types.StringType}},
 		ElementType: types.StringType,
 		Computed:    true,
 		Description: "The users' ids, in the same order as `users`.",

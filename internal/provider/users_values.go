@@ -35,21 +35,40 @@ func listedUserAttributes() map[string]schema.Attribute {
 	return attributes
 }
 
-// userType is a user as Terraform sees it in every schema that shows one,
-// shared by every user value.
-var userType = schema.NestedAttributeObject{Attributes: listedUserAttributes()}.Type().
-	TerraformType(context.Background()).(tftypes.Object)
+// userObjectType is a listed user as the framework sees it, and userType as
+// Terraform sees it in every schema that shows a user, shared by every user
+// value.
+var (
+	userObjectType = schema.NestedAttributeObject{Attributes: listedUserAttributes()}.Type()
+	userType       = userObjectType.TerraformType(context.Background()).(tftypes.Object)
+)
+
+// Values every user shares are built once: a listing holds thousands of
+// users, and each built value is an allocation of its own.
+var (
+	userTypeValue tftypes.Type = userType
+	nullString                 = tftypes.NewValue(tftypes.String, nil)
+	trueValue                  = tftypes.NewValue(tftypes.Bool, true)
+	falseValue                 = tftypes.NewValue(tftypes.Bool, false)
+)
+
+func terraformBool(b bool) tftypes.Value {
+	if b {
+		return trueValue
+	}
+	return falseValue
+}
 
 // terraformValue is the user as Terraform stores it.
 func (m userModel) terraformValue() tftypes.Value {
-	return tftypes.NewValue(userType, map[string]tftypes.Value{
+	return tftypes.NewValue(userTypeValue, map[string]tftypes.Value{
 		"id":           terraformString(m.ID),
 		"email":        terraformString(m.Email.StringValue),
 		"phone_number": terraformString(m.PhoneNumber),
 		"first_name":   terraformString(m.FirstName),
 		"last_name":    terraformString(m.LastName),
-		"is_verified":  tftypes.NewValue(tftypes.Bool, m.IsVerified.ValueBool()),
-		"is_active":    tftypes.NewValue(tftypes.Bool, m.IsActive.ValueBool()),
+		"is_verified":  terraformBool(m.IsVerified.ValueBool()),
+		"is_active":    terraformBool(m.IsActive.ValueBool()),
 		"locale":       terraformString(m.Locale),
 		"msg_channel":  terraformString(m.MsgChannel),
 		"date_joined":  terraformString(m.DateJoined),
@@ -88,7 +107,7 @@ func stringAttribute(object tftypes.Value, name string) (string, error) {
 // never unknown.
 func terraformString(v basetypes.StringValue) tftypes.Value {
 	if v.IsNull() {
-		return tftypes.NewValue(tftypes.String, nil)
+		return nullString
 	}
 	return tftypes.NewValue(tftypes.String, v.ValueString())
 }
