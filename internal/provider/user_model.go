@@ -13,18 +13,18 @@ import (
 // userModel is one Preo user in Terraform terms, shared by the resource and
 // both data sources so that all three describe a user the same way.
 type userModel struct {
-	ID          types.String         `tfsdk:"id"`
-	Email       emailValue           `tfsdk:"email"`
-	PhoneNumber types.String         `tfsdk:"phone_number"`
-	FirstName   types.String         `tfsdk:"first_name"`
-	LastName    types.String         `tfsdk:"last_name"`
-	IsVerified  types.Bool           `tfsdk:"is_verified"`
-	IsActive    types.Bool           `tfsdk:"is_active"`
-	Locale      types.String         `tfsdk:"locale"`
-	MsgChannel  types.String         `tfsdk:"msg_channel"`
-	DateJoined  types.String         `tfsdk:"date_joined"`
-	LastSeen    types.String         `tfsdk:"last_seen"`
-	Metadata    types.String         `tfsdk:"metadata"`
+	ID          types.String `tfsdk:"id"`
+	Email       emailValue   `tfsdk:"email"`
+	PhoneNumber types.String `tfsdk:"phone_number"`
+	FirstName   types.String `tfsdk:"first_name"`
+	LastName    types.String `tfsdk:"last_name"`
+	IsVerified  types.Bool   `tfsdk:"is_verified"`
+	IsActive    types.Bool   `tfsdk:"is_active"`
+	Locale      types.String `tfsdk:"locale"`
+	MsgChannel  types.String `tfsdk:"msg_channel"`
+	DateJoined  types.String `tfsdk:"date_joined"`
+	LastSeen    types.String `tfsdk:"last_seen"`
+	Metadata    types.String `tfsdk:"metadata"`
 }
 
 // newUserModel builds state from what the API returned. A null phone number
