@@ -124,12 +124,12 @@ func TestRequestLogOverHTTP(t *testing.T) {
 		t.Fatalf("%d requests logged, want the 2 API requests: %s", len(log), body)
 	}
 	list, update := log[0], log[1]
-	if list.Method != "GET" || list.Path != "/v1/user" || !slices.Equal(list.Query["organization_id"], []string{"org_nordlys"}) ||
+	if list.Method != http.MethodGet || list.Path != "/v1/user" || !slices.Equal(list.Query["organization_id"], []string{"org_nordlys"}) ||
 		!slices.Equal(list.Query["ordering"], []string{"-last_seen"}) || list.Body != "" ||
 		!slices.Equal(list.Header["Authorization"], []string{"Bearer dev-token"}) {
 		t.Errorf("first request: %+v", list)
 	}
-	if update.Method != "PATCH" || update.Path != "/v1/user/usr_0001" || update.Body != `{"first_name":"Alicia"}` ||
+	if update.Method != http.MethodPatch || update.Path != "/v1/user/usr_0001" || update.Body != `{"first_name":"Alicia"}` ||
 		!slices.Equal(update.Header["Content-Type"], []string{"application/json"}) {
 		t.Errorf("second request: %+v", update)
 	}
