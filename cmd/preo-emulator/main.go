@@ -124,6 +124,10 @@ func (cfg config) seed() ([]emulator.User, error) {
 		}
 		users, err := emulator.ReadUsers(f)
 		_ = f.Close()
+		var se *emulator.SeedError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("%s:%d: %s", cfg.seedFile, se.Line, se.Msg)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", cfg.seedFile, err)
 		}
@@ -143,10 +147,14 @@ func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	}
 	emu := emulator.New(cfg.opts)
 	emu.Seed(seed...)
+	emu.KeepSeed()
 
 	ln, err := net.Listen("tcp", cfg.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("-addr %q: the address is already in use, perhaps by another preo-emulator: stop that one, or use -addr 127.0.0.1:0 to listen on a free port and read the URL from the first line of output", cfg.addr)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("-addr %q: cannot listen: %w", cfg.addr, err)
 	}
 	srv := &http.Server{
 		Handler:           emu,

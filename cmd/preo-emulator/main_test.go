@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -209,6 +212,9 @@ func TestRunRefuses(t *testing.T) {
 		args []string
 		want string
 	}{
+		{[]string{"-addr", "0.0.0.0:8089"}, `-addr "0.0.0.0:8089": the emulator only listens on loopback`},
+		{[]string{"-addr", ":8089"}, `-addr ":8089": the emulator only listens on loopback`},
+		{[]string{"-addr", "preo.internal:8089"}, `-addr "preo.internal:8089": the emulator only listens on loopback`},
 		{[]string{"-addr", "0.0.0.0:0"}, "loopback"},
 		{[]string{"-addr", ":0"}, "loopback"},
 		{[]string{"-addr", "[::]:0"}, "loopback"},
@@ -224,7 +230,7 @@ func TestRunRefuses(t *testing.T) {
 		{[]string{"-token", ""}, "-token"},
 		{[]string{"-seed-file", ""}, "-seed-file"},
 		{[]string{"extra"}, "unexpected argument"},
-		{[]string{"-addr", "127.0.0.1:0", "-seed-file", seed}, "unknown field"},
+		{[]string{"-addr", "127.0.0.1:0", "-seed-file", seed}, seed + `:1: user 1 ("x"): unknown field "nickname"`},
 		{[]string{"-addr", "127.0.0.1:0", "-seed-file", filepath.Join(t.TempDir(), "missing.json")}, "no such file"},
 	}
 	for _, tt := range tests {
@@ -240,5 +246,148 @@ func TestRunRefuses(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
 		t.Errorf("-h: %v", err)
+	}
+}
+
+// writeSeed writes a seed file into a temporary directory and returns its path.
+func writeSeed(t *testing.T, content string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// A bad seed file is refused before anything listens, with the file, the line and the field.
+func TestRunRefusesBadSeedFiles(t *testing.T) {
+	for _, tt := range []struct {
+		name, seed, want string
+	}{
+		{"wrong type", `[
+  {"id": "usr_1", "is_active": true},
+  {"id": "usr_2",
+   "is_active": "yes"}
+]`, `:4: user 2 ("usr_2"): field "is_active": expected true or false, got "yes"`},
+		{"unknown field", "[\n  {\"id\": \"usr_1\",\n   \"emial\": \"ada@example.com\"}\n]", `:3: user 1 ("usr_1"): unknown field "emial"; the fields are id, email,`},
+		{"bad JSON", "[\n  {\"id\": \"usr_1\"}\n  {\"id\": \"usr_2\"}\n]", `:3: not valid JSON: invalid character '{' after array element`},
+		{"duplicate id", "[\n  {\"id\": \"usr_1\"},\n  {\"id\": \"usr_1\"}\n]", `:3: user 2 ("usr_1"): duplicate id: user 1 on line 2 has it already`},
+		{"timestamp", "[{\"id\": \"usr_1\", \"date_joined\": 1724598000}]", `:1: user 1 ("usr_1"): field "date_joined": expected an RFC 3339 timestamp such as "2024-08-25T15:00:00Z", got 1724598000`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			file := writeSeed(t, tt.seed)
+			err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-seed-file", file}, io.Discard)
+			if err == nil || !strings.HasPrefix(err.Error(), file+tt.want) {
+				t.Errorf("got  %v\nwant %s%s", err, file, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunRefusesAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ln.Close() }()
+	addr := ln.Addr().String()
+	err = run(context.Background(), []string{"-addr", addr}, io.Discard)
+	want := fmt.Sprintf(`-addr %q: the address is already in use`, addr)
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "-addr 127.0.0.1:0") {
+		t.Errorf("got  %v\nwant %s ..., suggesting -addr 127.0.0.1:0", err, want)
+	}
+}
+
+// POST /_emulator/reset brings back the users of the seed file the command started with.
+func TestRunResetsToTheSeedFile(t *testing.T) {
+	file := writeSeed(t, `[
+  {"id": "usr_1", "email": "ada@example.com", "first_name": "Ada", "is_active": true, "organization_id": "org_1"},
+  {"id": "usr_2", "email": "bob@example.com", "first_name": "Bob", "is_active": true, "organization_id": "org_1"}
+]`)
+	base, _ := start(t, "-addr", "127.0.0.1:0", "-seed-file", file)
+	send := func(method, path, body string) string {
+		t.Helper()
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer dev-token")
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = res.Body.Close() }()
+		b, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	seeded := send("GET", "/_emulator/users", "")
+	send("PATCH", "/v1/user/usr_1", `{"first_name":"Augusta"}`)
+	send("DELETE", "/_emulator/users/usr_2", "")
+	send("POST", "/_emulator/failures", `{"path":"/v1/user","status":500,"times":9}`)
+	if changed := send("GET", "/_emulator/users", ""); changed == seeded {
+		t.Fatal("the changes did not change the users")
+	}
+	if got := send("POST", "/_emulator/reset", ""); got != "{\"users\":2}\n" {
+		t.Errorf("reset answered %s", got)
+	}
+	if got := send("GET", "/_emulator/users", ""); got != seeded {
+		t.Errorf("after reset:\n%s\nwant the seed file's users:\n%s", got, seeded)
+	}
+	if got := send("GET", "/_emulator/requests", ""); got != "[]\n" {
+		t.Errorf("request log after reset: %s", got)
+	}
+	if code, p := get(t, base+"/v1/user?organization_id=org_1", "dev-token"); code != 200 || p.Count != 2 {
+		t.Errorf("after reset: %d %+v", code, p)
+	}
+}
+
+// TestMain runs the command itself when asked to, so that a test can see its exit status.
+func TestMain(m *testing.M) {
+	if os.Getenv("PREO_EMULATOR_TEST_MAIN") == "1" {
+		os.Args = append([]string{"preo-emulator"}, strings.Fields(os.Getenv("PREO_EMULATOR_TEST_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// The command exits non-zero with the message on standard error and nothing on standard output.
+func TestMainExitStatus(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = ln.Close() }()
+	seed := writeSeed(t, "[\n  {\"id\": \"usr_1\",\n   \"is_active\": \"yes\"}\n]")
+	for _, tt := range []struct {
+		args   string
+		status int
+		stderr string
+	}{
+		{"-addr 127.0.0.1:0 -seed-file " + seed, 1, "preo-emulator: " + seed + `:3: user 1 ("usr_1"): field "is_active": expected true or false, got "yes"`},
+		{"-addr " + ln.Addr().String(), 1, fmt.Sprintf("preo-emulator: -addr %q: the address is already in use", ln.Addr())},
+		{"-addr 0.0.0.0:8089", 1, `preo-emulator: -addr "0.0.0.0:8089": the emulator only listens on loopback`},
+		{"-no-such-flag", 2, "flag provided but not defined: -no-such-flag"},
+	} {
+		t.Run(tt.args, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), "PREO_EMULATOR_TEST_MAIN=1", "PREO_EMULATOR_TEST_ARGS="+tt.args)
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != tt.status {
+				t.Fatalf("exit: %v, want status %d; stderr: %s", err, tt.status, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.stderr) || stdout.Len() != 0 {
+				t.Errorf("stdout %q, stderr %q; want %q on stderr only", stdout.String(), stderr.String(), tt.stderr)
+			}
+		})
 	}
 }

@@ -44,6 +44,16 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		default:
 			methodNotAllowed(w, r, "GET, DELETE")
 		}
+	case path == "reset":
+		if r.Method != http.MethodPost {
+			methodNotAllowed(w, r, "POST")
+			return
+		}
+		s.Reset()
+		s.mu.RLock()
+		n := len(s.byID)
+		s.mu.RUnlock()
+		writeControl(w, map[string]int{"users": n})
 	case path == "connections":
 		if r.Method != http.MethodGet {
 			methodNotAllowed(w, r, "GET")

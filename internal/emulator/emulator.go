@@ -6,6 +6,7 @@
 package emulator
 
 import (
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -85,6 +86,10 @@ type Server struct {
 	// ordered holds every record in the default order. It is replaced, never modified, so a
 	// reader may keep using the slice it saw after unlocking.
 	ordered []*record
+	// seedByID and seedOrdered are the store KeepSeed saw, for Reset. Records are never
+	// changed, so keeping them costs no copies.
+	seedByID    map[string]*record
+	seedOrdered []*record
 
 	ctl      sync.Mutex
 	requests []Request
@@ -142,6 +147,33 @@ func (s *Server) Seed(users ...User) {
 		s.byID[u.ID] = newRecord(u)
 	}
 	s.reorder()
+}
+
+// KeepSeed records the users held now as those Reset brings back.
+func (s *Server) KeepSeed() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seedByID = maps.Clone(s.byID)
+	s.seedOrdered = s.ordered
+}
+
+// Reset starts over without a restart, for the next test run: the users become those
+// KeepSeed recorded (none, if it was never called), as they were then, and the requests
+// received, the failures injected and the rate limit's spent requests are forgotten.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	s.byID = maps.Clone(s.seedByID)
+	if s.byID == nil {
+		s.byID = map[string]*record{}
+	}
+	s.ordered = s.seedOrdered
+	s.mu.Unlock()
+
+	s.ctl.Lock()
+	s.requests = nil
+	s.faults = nil
+	s.refilled = time.Time{}
+	s.ctl.Unlock()
 }
 
 // reorder rebuilds the ordered view from byID; callers hold mu.

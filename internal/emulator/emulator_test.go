@@ -1041,7 +1041,7 @@ func TestControlPaths(t *testing.T) {
 		t.Errorf("seeded user: %+v", u)
 	}
 	check("POST", "/_emulator/users", `[{"id":"usr_x","emial":"typo@example.com"}]`, 400, `unknown field`)
-	check("POST", "/_emulator/users", `[{"email":"noid@example.com"}]`, 400, `no id`)
+	check("POST", "/_emulator/users", `[{"email":"noid@example.com"}]`, 400, `line 1: user 1: no \"id\"`)
 	check("GET", "/_emulator/users/usr_0002", "", 200, `"email":"bob.jensen@example.com"`)
 	check("PATCH", "/_emulator/users/usr_0002", `{"is_active":false,"metadata":{"k":"v"},"last_seen":null,"id":"ignored"}`, 200, `"is_active":false`)
 	if u, _ := s.User("usr_0002"); u.IsActive || u.LastSeen != nil || u.Metadata["k"] != "v" || len(u.Metadata) != 1 {

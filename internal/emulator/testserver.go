@@ -14,12 +14,14 @@ type TestServer struct {
 	Token string
 }
 
-// NewTestServer starts an emulator seeded with users. Connections() counts its connections,
-// and requests still waiting out injected latency are cancelled when the test ends.
+// NewTestServer starts an emulator seeded with users, which Reset brings back. Connections()
+// counts its connections, and requests still waiting out injected latency are cancelled when
+// the test ends.
 func NewTestServer(tb testing.TB, opts Options, users ...User) *TestServer {
 	tb.Helper()
 	s := New(opts)
 	s.Seed(users...)
+	s.KeepSeed()
 	ts := httptest.NewUnstartedServer(s)
 	ts.Config.ConnState = s.ConnState
 	ctx, cancel := context.WithCancel(context.Background())

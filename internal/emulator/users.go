@@ -1,10 +1,7 @@
 package emulator
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -76,26 +73,6 @@ func (u User) stored() User {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// ReadUsers decodes a seed file: a JSON array of users with the API's fields plus edition_id
-// and organization_id. Unknown fields are refused so that a typo does not pass unnoticed.
-func ReadUsers(r io.Reader) ([]User, error) {
-	d := json.NewDecoder(r)
-	d.DisallowUnknownFields()
-	var users []User
-	if err := d.Decode(&users); err != nil {
-		return nil, fmt.Errorf("reading users: %w", err)
-	}
-	if d.More() {
-		return nil, errors.New("reading users: unexpected data after the JSON array")
-	}
-	for i, u := range users {
-		if u.ID == "" {
-			return nil, fmt.Errorf("reading users: user %d has no id", i)
-		}
-	}
-	return users, nil
-}
 
 // Generated users belong to three editions, two of them run by the first organization.
 var (

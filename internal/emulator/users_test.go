@@ -152,19 +152,3 @@ func TestStore(t *testing.T) {
 		t.Errorf("deleted user still served: %d", res.code)
 	}
 }
-
-func TestReadUsers(t *testing.T) {
-	good := `[{"id":"usr_1","email":"a@example.com","phone_number":null,"first_name":"A","last_name":"B","is_verified":true,
-		"is_active":true,"locale":"da","msg_channel":"sms","date_joined":"2024-08-25T15:00:00.12+02:00","last_seen":null,
-		"metadata":{"k":[1,"x"]},"edition_id":"edt_1","organization_id":"org_1"}]`
-	users, err := ReadUsers(strings.NewReader(good))
-	if err != nil || len(users) != 1 || users[0].EditionID != "edt_1" || users[0].Metadata["k"] == nil ||
-		!users[0].DateJoined.Equal(time.Date(2024, 8, 25, 13, 0, 0, 120_000_000, time.UTC)) {
-		t.Fatalf("%+v %v", users, err)
-	}
-	for _, bad := range []string{`{}`, `[{"id":"x","mail":"typo"}]`, `[{"email":"x@example.com"}]`, `[] []`, `[{"id":"x","date_joined":"yesterday"}]`} {
-		if _, err := ReadUsers(strings.NewReader(bad)); err == nil {
-			t.Errorf("%s accepted", bad)
-		}
-	}
-}
