@@ -18,28 +18,41 @@ import (
 	"github.com/preo/terraform-provider-preo/internal/emulator"
 )
 
-// barrier holds the first n requests until all n have arrived, so that they
-// are all on their way before any answer comes back.
+// barrier answers the first n requests as they arrive but holds every
+// answer until all n are answered, so that they are all on their way, and
+// all answered by the server, before any answer comes back: a request the
+// client sends again cannot reach the server before one of the first n.
 func barrier(n int, next http.Handler) http.Handler {
 	var mu sync.Mutex
-	arrived := 0
+	arrived, answered := 0, 0
 	all := make(chan struct{})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		arrived++
-		if arrived == n {
-			close(all)
-		}
 		first := arrived <= n
 		mu.Unlock()
-		if first {
-			select {
-			case <-all:
-			case <-r.Context().Done():
-				return
-			}
+		if !first {
+			next.ServeHTTP(w, r)
+			return
 		}
-		next.ServeHTTP(w, r)
+		answer := httptest.NewRecorder()
+		next.ServeHTTP(answer, r)
+		mu.Lock()
+		answered++
+		if answered == n {
+			close(all)
+		}
+		mu.Unlock()
+		select {
+		case <-all:
+		case <-r.Context().Done():
+			return
+		}
+		for name, values := range answer.Header() {
+			w.Header()[name] = values
+		}
+		w.WriteHeader(answer.Code)
+		_, _ = w.Write(answer.Body.Bytes())
 	})
 }
 
