@@ -80,7 +80,7 @@ if ! run_tests "$tmp/module"; then
 	cat "$tmp/module.log"
 	fail "the guide's tests failed with $name $version"
 fi
-grep -E '^ *run "|^(Success|Failure)!' "$tmp/module.log"
+grep -E '^ *run "|^(Success|Failure)!' "$tmp/module.log" | sed 's/^/    /'
 
 echo "Resetting the emulator, then running them on a copy with the naming rule reversed: they must fail"
 reset_emulator
@@ -96,5 +96,7 @@ grep -q 'Test assertion failed' "$tmp/broken.log" || {
 	cat "$tmp/broken.log"
 	fail "the tests of the broken copy failed, but not on an assertion"
 }
-grep -E '^ *run "|^(Success|Failure)!' "$tmp/broken.log"
+# Indented, like the report above: its "2 failed" is the expected outcome,
+# not a summary of this run.
+grep -E '^ *run "|^(Success|Failure)!' "$tmp/broken.log" | sed 's/^/    expected: /'
 echo "The guide's tests pass, and fail on the broken copy, as they should."
