@@ -54,7 +54,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "Building the provider and the emulator"
-(cd "$repo" && go build -o "$tmp/provider/terraform-provider-preo" . && go build -o "$tmp/preo-emulator" ./cmd/preo-emulator)
+(cd "$repo" && go build -o "$tmp/provider/terraform-provider-preo" .)
+build_emulator "$tmp"
 
 # Terraform starts the provider through this wrapper, which records each
 # process's elapsed time, CPU time and peak resident memory.

@@ -18,7 +18,6 @@ source "$(dirname "$0")/dev-overrides.sh"
 # shellcheck source=scripts/emulator.sh
 source "$(dirname "$0")/emulator.sh"
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
 users=200
 rate=10
 token=bench-token
@@ -30,18 +29,11 @@ fail() {
 
 terraform_bin=$(engine_bin "'make bench-ratelimit'") || exit 1
 
-tmp=$(mktemp -d)
-cleanup() {
-	stop_emulator
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+emulator_workdir
 
 echo "Building the provider and the emulator"
 build_local_provider "$tmp"
-(cd "$repo" && go build -o "$tmp/preo-emulator" ./cmd/preo-emulator)
+build_emulator "$tmp"
 export TF_INPUT=0
 unset TF_LOG TF_LOG_PROVIDER TF_LOG_CORE TF_LOG_PATH
 

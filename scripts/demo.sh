@@ -29,16 +29,7 @@ fail() {
 cli=$(engine_bin "'make demo'") || exit 1
 command -v go >/dev/null || fail "Go is required on PATH"
 
-tmp=$(mktemp -d)
-
-cleanup() {
-	stop_emulator
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-# On Ctrl-C or kill, exit with the usual status; the EXIT trap cleans up.
-trap 'exit 130' INT
-trap 'exit 143' TERM
+emulator_workdir
 
 tf() { "$cli" "$@"; }
 
@@ -69,7 +60,8 @@ json_field() {
 }
 
 section "Building the provider and the emulator"
-(cd "$repo" && go build -o "$tmp/bin/terraform-provider-preo" . && go build -o "$tmp/bin/preo-emulator" ./cmd/preo-emulator)
+(cd "$repo" && go build -o "$tmp/bin/terraform-provider-preo" .)
+build_emulator "$tmp/bin"
 echo "built into a temporary directory"
 
 section "Starting the emulator"

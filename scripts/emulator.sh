@@ -7,6 +7,7 @@
 # stops first or reports no address within 10 seconds. stop_emulator stops it;
 # call it on exit.
 emulator_pid=
+
 start_emulator() {
 	local bin=$1 dir=$2
 	shift 2
@@ -34,4 +35,20 @@ stop_emulator() {
 		kill "$emulator_pid" 2>/dev/null || true
 		wait "$emulator_pid" 2>/dev/null || true
 	fi
+}
+
+# emulator_workdir sets tmp to a new temporary directory, and makes sure the
+# emulator is stopped and tmp removed however the script ends: on Ctrl-C or
+# kill it exits with the usual status, and the EXIT trap cleans up.
+emulator_workdir() {
+	tmp=$(mktemp -d)
+	trap 'stop_emulator; rm -rf "$tmp"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# build_emulator DIR builds the emulator of this repository into
+# DIR/preo-emulator.
+build_emulator() {
+	(cd "$(dirname "${BASH_SOURCE[0]}")/.." && go build -o "$1/preo-emulator" ./cmd/preo-emulator)
 }

@@ -42,21 +42,14 @@ if ((major == 1 && minor < 6)); then
 	exit 0
 fi
 
-tmp=$(mktemp -d)
-cleanup() {
-	stop_emulator
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+emulator_workdir
 
 "$cli" fmt -check -recursive -diff "$example" >"$tmp/fmt.log" 2>&1 ||
 	fail "the example is not formatted: $(cat "$tmp/fmt.log")"
 
 echo "Building the provider and the emulator"
 build_local_provider "$tmp"
-(cd "$repo" && go build -o "$tmp/preo-emulator" ./cmd/preo-emulator)
+build_emulator "$tmp"
 start_emulator "$tmp/preo-emulator" "$tmp" -seed-file "$example/seed.json" || fail "the emulator did not start"
 export PREO_BASE_URL=$base_url PREO_API_TOKEN=dev-token TF_INPUT=0
 unset TF_DATA_DIR TF_LOG TF_LOG_PATH

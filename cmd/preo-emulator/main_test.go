@@ -91,6 +91,28 @@ func get(t *testing.T, url, token string) (int, page) {
 	return res.StatusCode, p
 }
 
+// send makes a request with the demo token and a JSON body, and returns the
+// status and the body of the answer.
+func send(t *testing.T, method, url, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer dev-token")
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	answer, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(answer)
+}
+
 func TestRunServesAndStops(t *testing.T) {
 	base, stop := start(t, "-addr", "127.0.0.1:0", "-users", "25", "-page-size", "10")
 	code, p := get(t, base+"/v1/user?page=2", "dev-token")
@@ -168,20 +190,9 @@ func TestRunClearedPhone(t *testing.T) {
 		{[]string{"-cleared-phone-as-null"}, `"phone_number":null`},
 	} {
 		base, _ := start(t, append([]string{"-addr", "127.0.0.1:0"}, tt.args...)...)
-		req, err := http.NewRequest(http.MethodPatch, base+"/v1/user/usr_0001", strings.NewReader(`{"phone_number":""}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer dev-token")
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, err := io.ReadAll(res.Body)
-		_ = res.Body.Close()
-		if err != nil || res.StatusCode != http.StatusOK || !strings.Contains(string(body), tt.want) {
-			t.Errorf("%v: %d %s %v, want %s", tt.args, res.StatusCode, body, err, tt.want)
+		code, body := send(t, http.MethodPatch, base+"/v1/user/usr_0001", `{"phone_number":""}`)
+		if code != http.StatusOK || !strings.Contains(body, tt.want) {
+			t.Errorf("%v: %d %s, want %s", tt.args, code, body, tt.want)
 		}
 	}
 }
@@ -305,39 +316,25 @@ func TestRunResetsToTheSeedFile(t *testing.T) {
   {"id": "usr_2", "email": "bob@example.com", "first_name": "Bob", "is_active": true, "organization_id": "org_1"}
 ]`)
 	base, _ := start(t, "-addr", "127.0.0.1:0", "-seed-file", file)
-	send := func(method, path, body string) string {
+	call := func(method, path, body string) string {
 		t.Helper()
-		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer dev-token")
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = res.Body.Close() }()
-		b, err := io.ReadAll(res.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
+		_, answer := send(t, method, base+path, body)
+		return answer
 	}
-	seeded := send("GET", "/_emulator/users", "")
-	send("PATCH", "/v1/user/usr_1", `{"first_name":"Augusta"}`)
-	send("DELETE", "/_emulator/users/usr_2", "")
-	send("POST", "/_emulator/failures", `{"path":"/v1/user","status":500,"times":9}`)
-	if changed := send("GET", "/_emulator/users", ""); changed == seeded {
+	seeded := call("GET", "/_emulator/users", "")
+	call("PATCH", "/v1/user/usr_1", `{"first_name":"Augusta"}`)
+	call("DELETE", "/_emulator/users/usr_2", "")
+	call("POST", "/_emulator/failures", `{"path":"/v1/user","status":500,"times":9}`)
+	if changed := call("GET", "/_emulator/users", ""); changed == seeded {
 		t.Fatal("the changes did not change the users")
 	}
-	if got := send("POST", "/_emulator/reset", ""); got != "{\"users\":2}\n" {
+	if got := call("POST", "/_emulator/reset", ""); got != "{\"users\":2}\n" {
 		t.Errorf("reset answered %s", got)
 	}
-	if got := send("GET", "/_emulator/users", ""); got != seeded {
+	if got := call("GET", "/_emulator/users", ""); got != seeded {
 		t.Errorf("after reset:\n%s\nwant the seed file's users:\n%s", got, seeded)
 	}
-	if got := send("GET", "/_emulator/requests", ""); got != "[]\n" {
+	if got := call("GET", "/_emulator/requests", ""); got != "[]\n" {
 		t.Errorf("request log after reset: %s", got)
 	}
 	if code, p := get(t, base+"/v1/user?organization_id=org_1", "dev-token"); code != 200 || p.Count != 2 {

@@ -49,11 +49,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			methodNotAllowed(w, r, "POST")
 			return
 		}
-		s.Reset()
-		s.mu.RLock()
-		n := len(s.byID)
-		s.mu.RUnlock()
-		writeControl(w, map[string]int{"users": n})
+		writeControl(w, map[string]int{"users": s.Reset()})
 	case path == "connections":
 		if r.Method != http.MethodGet {
 			methodNotAllowed(w, r, "GET")

@@ -159,14 +159,16 @@ func (s *Server) KeepSeed() {
 
 // Reset starts over without a restart, for the next test run: the users become those
 // KeepSeed recorded (none, if it was never called), as they were then, and the requests
-// received, the failures injected and the rate limit's spent requests are forgotten.
-func (s *Server) Reset() {
+// received, the failures injected and the rate limit's spent requests are forgotten. It
+// returns how many users there are now.
+func (s *Server) Reset() int {
 	s.mu.Lock()
 	s.byID = maps.Clone(s.seedByID)
 	if s.byID == nil {
 		s.byID = map[string]*record{}
 	}
 	s.ordered = s.seedOrdered
+	users := len(s.byID)
 	s.mu.Unlock()
 
 	s.ctl.Lock()
@@ -174,6 +176,7 @@ func (s *Server) Reset() {
 	s.faults = nil
 	s.refilled = time.Time{}
 	s.ctl.Unlock()
+	return users
 }
 
 // reorder rebuilds the ordered view from byID; callers hold mu.
