@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +59,8 @@ type Config struct {
 	MaxRequestsPerSecond float64
 	// UserAgent is the User-Agent header of every request.
 	UserAgent string
+	// ReadStrategy is how GetUser answers; empty means ReadAdaptive.
+	ReadStrategy ReadStrategy
 
 	// RetryWaitMin and RetryWaitMax bound the jittered exponential backoff.
 	// They default to 1s and 30s; tests shorten them.
@@ -78,6 +81,7 @@ type Client struct {
 	maxConcurrent int
 	http          *retryablehttp.Client
 	throttle      *throttle
+	reads         *reads
 
 	// listingAnswers records that the user listing gave a valid page once,
 	// the proof GetUser needs before it trusts a 404; listingProbe
@@ -197,6 +201,8 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("%w: MaxRetries %d is above %d", ErrInvalidConfig, cfg.MaxRetries, MaxMaxRetries)
 	case cfg.MaxConcurrentRequests > MaxMaxConcurrentRequests:
 		return nil, fmt.Errorf("%w: MaxConcurrentRequests %d is above %d", ErrInvalidConfig, cfg.MaxConcurrentRequests, MaxMaxConcurrentRequests)
+	case cfg.ReadStrategy != "" && !slices.Contains(ReadStrategies, cfg.ReadStrategy):
+		return nil, fmt.Errorf("%w: ReadStrategy %q is none of %q", ErrInvalidConfig, cfg.ReadStrategy, ReadStrategies)
 	}
 
 	th := newThrottle(cfg.MaxRequestsPerSecond, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax)
@@ -214,7 +220,8 @@ func New(cfg Config) (*Client, error) {
 		Backoff:      waitInTransport,
 		ErrorHandler: keepLastResponse,
 	}
-	return &Client{base: base, token: cfg.Token, userAgent: cfg.UserAgent, maxConcurrent: cfg.MaxConcurrentRequests, http: rc, throttle: th}, nil
+	return &Client{base: base, token: cfg.Token, userAgent: cfg.UserAgent, maxConcurrent: cfg.MaxConcurrentRequests, http: rc, throttle: th,
+		reads: newReads(cfg.ReadStrategy)}, nil
 }
 
 func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, error) {

@@ -22,9 +22,12 @@ import (
 
 const userAgent = "terraform-provider-preo/1.2.3 (+https://registry.terraform.io/providers/preo/preo) Terraform/1.5.7"
 
+// newClient reads every user with a GET of its own, so that tests of the
+// transport count one request per read; reads_test.go tests the strategies.
 func newClient(t testing.TB, baseURL, token string, tune ...func(*client.Config)) *client.Client {
 	t.Helper()
 	cfg := client.Config{
+		ReadStrategy: client.ReadGet,
 		BaseURL:      baseURL,
 		Token:        token,
 		MaxRetries:   3,

@@ -44,24 +44,37 @@ var (
 // and checked and joined in order, so the result is exactly what following
 // the "next" links one by one would give.
 func (c *Client) ListUsers(ctx context.Context, q ListUsersQuery) (*UserList, error) {
+	seq, started := c.reads.beginListing()
 	l, users, err := c.startListing(ctx, q)
+	if err == nil {
+		users, err = l.rest(ctx, users)
+	}
 	if err != nil {
 		return nil, c.redact(err)
 	}
-	for start := 2; start <= l.lastPage; start += c.maxConcurrent {
-		end := min(start+c.maxConcurrent-1, l.lastPage)
+	c.reads.feed(ctx, users, seq, started)
+	return &UserList{Users: users, Count: l.count}, nil
+}
+
+// rest fetches the pages after the first that the listing needs, one
+// window of MaxConcurrentRequests pages at a time, and returns the users of
+// every page, starting with first, those of page 1.
+func (l *listing) rest(ctx context.Context, first []User) ([]User, error) {
+	users := first
+	for start := 2; start <= l.lastPage; start += l.c.maxConcurrent {
+		end := min(start+l.c.maxConcurrent-1, l.lastPage)
 		pages, err := l.fetchWindow(ctx, start, end)
 		if err != nil {
-			return nil, c.redact(err)
+			return nil, err
 		}
 		for i, p := range pages {
 			if err := l.check(start+i, p); err != nil {
-				return nil, c.redact(err)
+				return nil, err
 			}
 			users = append(users, p.Results...)
 		}
 	}
-	return &UserList{Users: users[:l.need], Count: l.count}, nil
+	return users[:l.need], nil
 }
 
 // Users reads the users matching q one page at a time, as the caller
@@ -70,6 +83,7 @@ func (c *Client) ListUsers(ctx context.Context, q ListUsersQuery) (*UserList, er
 // as ListUsers checks it. An error ends the sequence.
 func (c *Client) Users(ctx context.Context, q ListUsersQuery) iter.Seq2[User, error] {
 	return func(yield func(User, error) bool) {
+		seq, started := c.reads.beginListing()
 		l, users, err := c.startListing(ctx, q)
 		if err != nil {
 			yield(User{}, c.redact(err))
@@ -88,6 +102,9 @@ func (c *Client) Users(ctx context.Context, q ListUsersQuery) iter.Seq2[User, er
 				}
 				users = p.Results
 			}
+			// Each page answers reads once it is checked; a page that
+			// fails ends the sequence before anything of it is kept.
+			c.reads.feed(ctx, users[:min(len(users), l.need-given)], seq, started)
 			for _, user := range users {
 				if given == l.need || !yield(user, nil) {
 					return

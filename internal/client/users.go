@@ -29,6 +29,9 @@ type User struct {
 	DateJoined  time.Time       `json:"date_joined"`
 	LastSeen    *time.Time      `json:"last_seen"`
 	Metadata    json.RawMessage `json:"metadata"`
+
+	// present is the set of fields the answer carried (user_decode.go).
+	present fieldSet
 }
 
 // UserPatch is a partial update: nil fields are not sent and stay as they are
@@ -63,15 +66,6 @@ type UserList struct {
 	Count int
 }
 
-// GetUser reads one user by id.
-func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
-	user, err := c.userAnswer(ctx, fmt.Sprintf("read user %q", id), http.MethodGet, id, nil)
-	if IsNotFound(err) {
-		err = c.confirmNotFound(ctx, err)
-	}
-	return user, c.redact(err)
-}
-
 // UpdateUser sends one PATCH with the set fields of patch and returns the
 // user as the API stored it. An answer that does not hold what was sent is
 // a *StoredValueError.
@@ -81,6 +75,9 @@ func (c *Client) UpdateUser(ctx context.Context, id string, patch UserPatch) (*U
 	if err != nil {
 		return nil, fmt.Errorf("%s: encoding the changes: %w", operation, err)
 	}
+	// Whatever a listing said of the user before this PATCH returned may
+	// no longer hold, whether the PATCH succeeded or not.
+	defer c.reads.patching(id)()
 	user, err := c.userAnswer(ctx, operation, http.MethodPatch, id, payload)
 	if err != nil {
 		return nil, c.redact(err)
@@ -195,8 +192,7 @@ func (c *Client) confirmListingAnswers(ctx context.Context) error {
 	if c.listingAnswers.Load() {
 		return nil
 	}
-	_, _, err := c.startListing(ctx, ListUsersQuery{MaxResults: 1})
-	return c.redact(err)
+	return c.probeListing(ctx)
 }
 
 // userURL escapes the id as one path segment: ids are opaque and may hold

@@ -343,10 +343,29 @@ func (c *call) list() {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, rec.json...)
+		b = append(b, s.listEntry(rec)...)
 	}
 	b = append(b, "]}"...)
 	c.send(http.StatusOK, b)
+}
+
+// listEntry is a user as the listing shows it: as a single-user answer, less ListOmits.
+func (s *Server) listEntry(rec *record) []byte {
+	if len(s.opts.ListOmits) == 0 {
+		return rec.json
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(rec.json, &fields) != nil {
+		return rec.json
+	}
+	for _, name := range s.opts.ListOmits {
+		delete(fields, name)
+	}
+	slim, err := json.Marshal(fields)
+	if err != nil {
+		return rec.json
+	}
+	return slim
 }
 
 // linkBase is the scheme, host and path of the request's absolute URI, as Django's
