@@ -281,7 +281,9 @@ func TestPatchedUsersAreNotAnsweredFromEarlierListings(t *testing.T) {
 func TestFailedListingsAnswerNothing(t *testing.T) {
 	users := emulator.GenerateUsers(tenantUsers)
 	for name, page2 := range map[string]func(w http.ResponseWriter){
-		"a server error": func(w http.ResponseWriter) { writeJSON(w, http.StatusInternalServerError, `{"detail": "A server error occurred."}`) },
+		"a server error": func(w http.ResponseWriter) {
+			writeJSON(w, http.StatusInternalServerError, `{"detail": "A server error occurred."}`)
+		},
 		"a user listed twice": func(w http.ResponseWriter) {
 			writeJSON(w, http.StatusOK, fmt.Sprintf(`{"count": %d, "next": null, "results": [%s]}`, tenantUsers, strings.Repeat(`{"id": "usr_0001"},`, tenantPage-1)+`{"id": "usr_0001"}`))
 		},
@@ -371,28 +373,35 @@ func TestReadsAndPatchesRace(t *testing.T) {
 	c := readsClient(t, srv, client.ReadAdaptive)
 	group, ctx := errgroup.WithContext(context.Background())
 	group.SetLimit(16)
-	for round := range 3 {
+	for range 3 {
 		group.Go(func() error {
 			_, err := c.ListUsers(ctx, client.ListUsersQuery{})
 			return err
 		})
-		for i, u := range users {
-			group.Go(func() error {
+	}
+	for i, u := range users {
+		group.Go(func() error {
+			for round := range 3 {
 				if i%2 == 0 {
-					_, err := c.GetUser(ctx, u.ID)
-					return err
+					if _, err := c.GetUser(ctx, u.ID); err != nil {
+						return err
+					}
+					continue
 				}
 				name := fmt.Sprintf("Round %d", round)
 				if _, err := c.UpdateUser(ctx, u.ID, client.UserPatch{FirstName: &name}); err != nil {
 					return err
 				}
 				got, err := c.GetUser(ctx, u.ID)
-				if err == nil && got.FirstName != name {
-					err = fmt.Errorf("read %q after its PATCH: first name %q, want %q", u.ID, got.FirstName, name)
+				if err != nil {
+					return err
 				}
-				return err
-			})
-		}
+				if got.FirstName != name {
+					return fmt.Errorf("read %q after its PATCH: first name %q, want %q", u.ID, got.FirstName, name)
+				}
+			}
+			return nil
+		})
 	}
 	if err := group.Wait(); err != nil {
 		t.Fatal(err)
