@@ -186,15 +186,13 @@ func (r *reads) next(ctx context.Context, id string, waited bool) step {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if entry, ok := r.entry(id); ok {
+	if entry, ok := r.entry(id); ok && !r.everyoneWillProve() {
 		switch r.proof {
 		case proven:
-			if r.compare(ctx, r.getFields, entry.user); r.proof != proven {
-				r.gets++
-				return step{action: get}
+			if r.compare(ctx, r.getFields, entry.user); r.proof == proven {
+				answer := *entry.user
+				return step{action: answerFromListing, user: &answer}
 			}
-			answer := *entry.user
-			return step{action: answerFromListing, user: &answer}
 		case unproven:
 			if r.proving != nil {
 				return step{action: waitForListing, done: r.proving}
@@ -225,15 +223,23 @@ func (r *reads) next(ctx context.Context, id string, waited bool) step {
 		r.everyone = r.startEveryone()
 		return step{action: listEveryone, from: r.everyone}
 	}
-	r.gets++
-	if r.pages == 0 && r.gets == 2 {
+	if r.pages == 0 && r.gets == 1 {
 		// The second read learns what listing everyone costs; a single
 		// read never pays for it.
 		r.probing = make(chan struct{})
-		r.gets--
 		return step{action: probeListing}
 	}
+	r.gets++
 	return step{action: get}
+}
+
+// everyoneWillProve reports whether the adaptive reads are about to list
+// every user, a listing that holds the users already read with a GET and so
+// proves itself: a read that would otherwise prove a listing with a GET of
+// its own waits for it instead.
+func (r *reads) everyoneWillProve() bool {
+	return r.strategy == ReadAdaptive && r.proof == unproven && r.pages > 0 && r.gets >= r.pages &&
+		len(r.fetchedWith) > 0 && !r.noListing && !r.listedEveryoneRecently()
 }
 
 // entry is the listed user id, if a listing may answer for it.

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -39,6 +41,7 @@ const (
 	envMaxRetries            = "PREO_MAX_RETRIES"
 	envMaxConcurrentRequests = "PREO_MAX_CONCURRENT_REQUESTS"
 	envMaxRequestsPerSecond  = "PREO_MAX_REQUESTS_PER_SECOND"
+	envReadStrategy          = "PREO_READ_STRATEGY"
 )
 
 type preoProvider struct {
@@ -56,6 +59,7 @@ type preoProviderModel struct {
 	MaxRetries            types.Number `tfsdk:"max_retries"`
 	MaxConcurrentRequests types.Number `tfsdk:"max_concurrent_requests"`
 	MaxRequestsPerSecond  types.Number `tfsdk:"max_requests_per_second"`
+	ReadStrategy          types.String `tfsdk:"read_strategy"`
 }
 
 // New returns the provider factory that main serves.
@@ -127,8 +131,28 @@ func (p *preoProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"Defaults to the `" + envMaxRequestsPerSecond + "` environment variable, then no fixed limit: the provider then slows down by itself after an HTTP 429.",
 				Validators: []validator.Number{maxRequestsPerSecondRange},
 			},
+			"read_strategy": schema.StringAttribute{
+				Optional: true,
+				Description: "How the provider reads the users it manages in a plan. " +
+					"`adaptive` reads users one by one until that has cost as many requests as listing every user the token can see, " +
+					"then lists them all once and answers the other reads from that listing. " +
+					"`list` lists every user at the first read: the cheapest choice when a configuration manages a large share of the users. " +
+					"`get` reads every user with a request of its own. " +
+					"With `adaptive` and `list`, users that a `preo_users` or `preo_user` data source (or an import by email address) listed in the same plan " +
+					"are answered from that listing. A listing answers only the plan that fetched it, for at most " + durationText(client.ListingMaxAge) + ". " +
+					defaults(envReadStrategy, string(client.ReadAdaptive)),
+				Validators: []validator.String{stringvalidator.OneOf(readStrategyNames()...)},
+			},
 		},
 	}
+}
+
+func readStrategyNames() []string {
+	names := make([]string, len(client.ReadStrategies))
+	for i, strategy := range client.ReadStrategies {
+		names[i] = string(strategy)
+	}
+	return names
 }
 
 func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -155,6 +179,7 @@ func (p *preoProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		"max_retries":             settings.MaxRetries,
 		"max_concurrent_requests": settings.MaxConcurrentRequests,
 		"max_requests_per_second": settings.MaxRequestsPerSecond,
+		"read_strategy":           string(settings.ReadStrategy),
 	})
 	data := &providerData{client: c, adoptions: newAdoptionPreviews()}
 	resp.DataSourceData = data
@@ -176,6 +201,7 @@ func (p *preoProvider) resolveSettings(config preoProviderModel, diags *diag.Dia
 		RequestTimeout:        client.DefaultRequestTimeout,
 		MaxRetries:            client.DefaultMaxRetries,
 		MaxConcurrentRequests: client.DefaultMaxConcurrentRequests,
+		ReadStrategy:          client.ReadAdaptive,
 	}
 
 	raw, source, ok := p.stringSetting(config.APIToken, "api_token", envAPIToken, diags)
@@ -221,6 +247,15 @@ func (p *preoProvider) resolveSettings(config preoProviderModel, diags *diag.Dia
 	}
 	if n, ok := p.numberSetting(config.MaxRequestsPerSecond, "max_requests_per_second", envMaxRequestsPerSecond, maxRequestsPerSecondRange, diags); ok {
 		settings.MaxRequestsPerSecond = n
+	}
+	if raw, source, ok := p.stringSetting(config.ReadStrategy, "read_strategy", envReadStrategy, diags); ok {
+		strategy := client.ReadStrategy(strings.TrimSpace(raw))
+		if !slices.Contains(client.ReadStrategies, strategy) {
+			diags.AddAttributeError(path.Root("read_strategy"), "Invalid Read Strategy",
+				fmt.Sprintf("The read strategy %q from %s is not one of %s. Use adaptive unless the documentation of read_strategy says otherwise.",
+					raw, source, quotedList(readStrategyNames())))
+		}
+		settings.ReadStrategy = strategy
 	}
 	return settings
 }

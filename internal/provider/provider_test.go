@@ -140,6 +140,14 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 			env:  map[string]string{envAPIToken: "t", envMaxRetries: "1000000"},
 			want: errorMatching(`Invalid PREO_MAX_RETRIES Value`, `from 0 to 20`),
 		},
+		"unknown read strategy": {
+			provider: `api_token = "t"` + "\n" + `read_strategy = "cache"`,
+			want:     errorMatching(`read_strategy`, `value must be one of`, `"adaptive"`),
+		},
+		"unknown read strategy from environment": {
+			env:  map[string]string{envAPIToken: "t", envReadStrategy: "sometimes"},
+			want: errorMatching(`Invalid Read Strategy`, `"sometimes" from the PREO_READ_STRATEGY environment variable is not one of "adaptive", "list", "get"`),
+		},
 		"unknown value": {
 			provider: `api_token = terraform_data.token.output`,
 			want:     errorMatching(`Unknown Preo Provider Setting`, `api_token`),
@@ -188,6 +196,7 @@ func TestAccProvider_environment(t *testing.T) {
 			envMaxRetries:            "2",
 			envMaxConcurrentRequests: "3",
 			envMaxRequestsPerSecond:  "2.5",
+			envReadStrategy:          "list",
 		}),
 		Steps: []resource.TestStep{{
 			Config: `provider "preo" {}` + readAda,
