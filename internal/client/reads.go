@@ -325,8 +325,11 @@ func (r *reads) learn(ctx context.Context, l *listing, users []User, seq uint64,
 		tflog.Debug(ctx, fmt.Sprintf("Reads of single users stay GETs: listing all %d users would take %d pages", l.count, r.pages))
 		return
 	}
-	r.everyone = &everyoneListing{l: l, first: users, seq: seq, started: started, complete: r.pages <= 1}
 	r.feedLocked(ctx, users, seq, started)
+	if r.everyoneInFlight() != nil {
+		return
+	}
+	r.everyone = &everyoneListing{l: l, first: users, seq: seq, started: started, complete: r.pages <= 1}
 	if r.everyone.complete {
 		r.listedAll = started
 	}
@@ -376,6 +379,9 @@ func (r *reads) feed(ctx context.Context, users []User, seq uint64, started time
 }
 
 func (r *reads) feedLocked(ctx context.Context, users []User, seq uint64, started time.Time) {
+	if r.proof == disproven {
+		return
+	}
 	for i := range users {
 		user := &users[i]
 		if seq <= r.patched[user.ID] {
