@@ -61,7 +61,8 @@ func (c renamedCheck) CheckState(_ context.Context, _ statecheck.CheckStateReque
 // Sixty users adopted and renamed in one apply against a rate-limited API:
 // with the default settings the provider backs off and paces itself, and
 // finishes without running out of retries; with max_requests_per_second at
-// the limit it is never refused at all.
+// the limit it is never refused at all. Every user is read with a GET of its
+// own, so that the reads alone exceed the limit, which listings would not.
 func TestAccProvider_rateLimitedApply(t *testing.T) {
 	t.Parallel()
 	users := emulator.GenerateUsers(60)
@@ -94,7 +95,7 @@ func TestAccProvider_rateLimitedApply(t *testing.T) {
 			acceptanceTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: noEnv,
 				Steps: []resource.TestStep{{
-					Config:           rateLimitedProvider(srv, tc.settings...) + teamConfig(users, "Renamed "),
+					Config:           rateLimitedProvider(srv, append(tc.settings, `read_strategy = "get"`)...) + teamConfig(users, "Renamed "),
 					ConfigPlanChecks: emptyPlanAfterApply(),
 					ConfigStateChecks: []statecheck.StateCheck{
 						renamedCheck{srv: srv, users: users},
