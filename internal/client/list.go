@@ -89,6 +89,14 @@ func (c *Client) Users(ctx context.Context, q ListUsersQuery) iter.Seq2[User, er
 			yield(User{}, c.redact(err))
 			return
 		}
+		// The pages read answer single-user reads once the sequence ends
+		// without an error: a page that fails fails them all.
+		var read [][]User
+		defer func() {
+			for _, page := range read {
+				c.reads.feed(ctx, page, seq, started)
+			}
+		}()
 		given := 0
 		for number := 1; ; number++ {
 			if number > 1 {
@@ -97,14 +105,13 @@ func (c *Client) Users(ctx context.Context, q ListUsersQuery) iter.Seq2[User, er
 					err = l.check(number, p)
 				}
 				if err != nil {
+					read = nil
 					yield(User{}, c.redact(err))
 					return
 				}
 				users = p.Results
 			}
-			// Each page answers reads once it is checked; a page that
-			// fails ends the sequence before anything of it is kept.
-			c.reads.feed(ctx, users[:min(len(users), l.need-given)], seq, started)
+			read = append(read, users[:min(len(users), l.need-given)])
 			for _, user := range users {
 				if given == l.need || !yield(user, nil) {
 					return

@@ -122,14 +122,26 @@ func TestListingsAnswerReads(t *testing.T) {
 		"one organization":    {client.ListUsersQuery{OrganizationID: users[0].OrganizationID}, idsOf(users, users[0].OrganizationID)},
 		"an email's matches":  {client.ListUsersQuery{Search: users[3].Email}, []string{users[3].ID}},
 		"the listing's first": {client.ListUsersQuery{MaxResults: 3}, nil},
+		"a stream":            {client.ListUsersQuery{Ordering: []string{"-email"}}, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			srv := emulator.NewTestServer(t, emulator.Options{PageSize: tenantPage}, users...)
 			c := readsClient(t, srv, client.ReadAdaptive)
-			list, err := c.ListUsers(context.Background(), tc.query)
-			if err != nil {
-				t.Fatal(err)
+			var list client.UserList
+			if name == "a stream" {
+				for user, err := range c.Users(context.Background(), tc.query) {
+					if err != nil {
+						t.Fatal(err)
+					}
+					list.Users = append(list.Users, user)
+				}
+			} else {
+				listed, err := c.ListUsers(context.Background(), tc.query)
+				if err != nil {
+					t.Fatal(err)
+				}
+				list = *listed
 			}
 			_, listed := requestKinds(t, srv)
 			srv.ResetRequests()
@@ -307,10 +319,20 @@ func TestFailedListingsAnswerNothing(t *testing.T) {
 			if _, err := c.ListUsers(context.Background(), client.ListUsersQuery{}); err == nil {
 				t.Fatal("the listing succeeded")
 			}
+			var streamErr error
+			for _, err := range c.Users(context.Background(), client.ListUsersQuery{}) {
+				streamErr = err
+			}
+			if streamErr == nil {
+				t.Fatal("the streamed listing succeeded")
+			}
 			emu.ResetRequests()
-			// Page 1 of both listings was whole and checked, but belongs to a
-			// listing that failed: every read is a GET.
-			ids := spread(users[:tenantPage], tenantPage)
+			// Page 1 of the listings, whole and checked, belongs to listings
+			// that failed: every read is a GET.
+			var ids []string
+			for _, u := range emu.Users()[:tenantPage] {
+				ids = append(ids, u.ID)
+			}
 			group, ctx := errgroup.WithContext(context.Background())
 			for _, id := range ids {
 				group.Go(func() error {
