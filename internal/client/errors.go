@@ -42,6 +42,9 @@ type APIError struct {
 	FieldErrors map[string][]string
 	// Body is the raw answer when it was not in one of DRF's shapes.
 	Body string
+	// RetryAfter, when the answer's Retry-After asked for a longer wait than
+	// the client takes, says what it asked and what the client did.
+	RetryAfter string
 	// Location is where a redirect pointed. Redirects are never followed:
 	// the request carries the token.
 	Location string
@@ -70,6 +73,10 @@ func (e *APIError) Error() string {
 	if msg := e.Message(); msg != "" {
 		b.WriteString(": ")
 		b.WriteString(msg)
+	}
+	if e.RetryAfter != "" {
+		b.WriteString(". ")
+		b.WriteString(e.RetryAfter)
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,27 +9,102 @@ import (
 	"time"
 )
 
+// Every form RFC 9110 allows is read, in the past, near and far, and capped
+// the same way; anything else is ignored.
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	const forever = time.Duration(math.MaxInt64)
 	cases := map[string]struct {
-		want time.Duration
-		ok   bool
+		asked time.Duration
+		ok    bool
 	}{
-		"":                              {0, false},
-		"3":                             {3 * time.Second, true},
-		"0":                             {0, true},
-		"-1":                            {0, false},
-		"86400":                         {maxRetryWait, true},
-		"Fri, 27 Nov 2026 12:00:10 GMT": {10 * time.Second, true},
-		"Fri, 27 Nov 2026 11:00:00 GMT": {0, true},
-		"soon":                          {0, false},
+		"3":                                {3 * time.Second, true},
+		"0":                                {0, true},
+		"000":                              {0, true},
+		" \t7 ":                            {7 * time.Second, true},
+		"60":                               {maxRetryWait, true},
+		"61":                               {61 * time.Second, true},
+		"86400":                            {24 * time.Hour, true},
+		"9223372036":                       {9223372036 * time.Second, true},
+		"9223372037":                       {forever, true},
+		"18446744073709551616":             {forever, true},
+		"99999999999999999999999999999999": {forever, true},
+		// IMF-fixdate, RFC 850 and asctime: past, near, beyond the cap, far.
+		"Fri, 27 Nov 2026 11:00:00 GMT":    {0, true},
+		"Fri, 27 Nov 2026 12:00:10 GMT":    {10 * time.Second, true},
+		"Fri, 27 Nov 2026 12:05:00 GMT":    {5 * time.Minute, true},
+		"Thu, 01 Jan 2099 00:00:00 GMT":    {time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
+		"Friday, 27-Nov-26 11:00:00 GMT":   {0, true},
+		"Friday, 27-Nov-26 12:00:10 GMT":   {10 * time.Second, true},
+		"Thursday, 01-Jan-60 00:00:00 GMT": {time.Date(2060, 1, 1, 0, 0, 0, 0, time.UTC).Sub(now), true},
+		"Fri Nov 27 11:00:00 2026":         {0, true},
+		"Fri Nov 27 12:00:10 2026":         {10 * time.Second, true},
+		"Fri Nov 27 12:00:10 9999":         {time.Date(9999, 11, 27, 12, 0, 10, 0, time.UTC).Sub(now), true},
+		"Mon Jan  1 00:00:00 1900":         {0, true},
+		"":                                 {0, false},
+		"   ":                              {0, false},
+		"-1":                               {0, false},
+		"+5":                               {0, false},
+		"1.5":                              {0, false},
+		"1e3":                              {0, false},
+		"0x10":                             {0, false},
+		"5 5":                              {0, false},
+		"soon":                             {0, false},
+		"2099-01-01T00:00:00Z":             {0, false},
+		"Fri, 27 Nov 2026 12:00:10 CET":    {0, false},
+		"Fri, 31 Feb 2026 12:00:10 GMT":    {0, false},
+		"\u0661":                           {0, false},
 	}
 	for value, tc := range cases {
 		got, ok := parseRetryAfter(value, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", value, got, ok, tc.want, tc.ok)
+		if ok != tc.ok || got.asked != tc.asked || got.wait != min(tc.asked, maxRetryWait) {
+			t.Errorf("parseRetryAfter(%q) = %+v, %v; want asked %v, %v", value, got, ok, tc.asked, tc.ok)
+		}
+		if got.capped() != (tc.asked > maxRetryWait) {
+			t.Errorf("parseRetryAfter(%q).capped() = %v", value, got.capped())
 		}
 	}
+}
+
+// What a capped wait reports names what the server asked and what the
+// client did, in words a person reads.
+func TestRetryAfterText(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for value, want := range map[string]string{
+		"Thu, 01 Jan 2099 00:00:00 GMT": `Retry-After "Thu, 01 Jan 2099 00:00:00 GMT" asked for a wait of about 72 years; the provider waits at most 1m0s`,
+		"86400":                         `Retry-After "86400" asked for a wait of 24h0m0s; the provider waits at most 1m0s`,
+		"864000":                        `asked for a wait of about 10 days`,
+		"99999999999999999999":          `asked for a wait of more than 292 years`,
+	} {
+		ra, _ := parseRetryAfter(value, now)
+		if got := ra.String(); !strings.Contains(got, want) {
+			t.Errorf("%q: %s\nwant it to hold %s", value, got, want)
+		}
+	}
+}
+
+// Whatever the header holds, the wait is within [0, maxRetryWait], and a
+// value that is read as a wait at all is one RFC 9110 allows.
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, seed := range []string{"0", "120", "-1", "99999999999999999999", "Fri, 27 Nov 2026 12:00:10 GMT",
+		"Friday, 27-Nov-26 12:00:10 GMT", "Fri Nov 27 12:00:10 2026", "Thu, 01 Jan 2099 00:00:00 GMT", " 5 ", "soon", ""} {
+		f.Add(seed, int64(0))
+	}
+	base := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, value string, offset int64) {
+		ra, ok := parseRetryAfter(value, base.Add(time.Duration(offset)))
+		if ra.wait < 0 || ra.wait > maxRetryWait || ra.asked < ra.wait {
+			t.Fatalf("parseRetryAfter(%q) = %+v", value, ra)
+		}
+		if !ok && ra != (retryAfter{}) {
+			t.Fatalf("parseRetryAfter(%q) ignored the value but returned %+v", value, ra)
+		}
+		if ok && strings.Trim(strings.TrimSpace(value), "0123456789") != "" {
+			if _, err := http.ParseTime(strings.TrimSpace(value)); err != nil {
+				t.Fatalf("parseRetryAfter(%q) read a value that is neither delay-seconds nor an HTTP date", value)
+			}
+		}
+	})
 }
 
 func TestBackoff(t *testing.T) {
