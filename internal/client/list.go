@@ -189,9 +189,13 @@ func (l *listing) checkShape(number int, p *page) error {
 	case p.Results == nil:
 		return l.fail(ErrInvalidAnswer, number, "it has no results")
 	}
-	for _, user := range p.Results {
-		if user.ID == "" {
-			return l.fail(ErrInvalidAnswer, number, "it holds a user without an id")
+	for i, user := range p.Results {
+		if user.invalid != "" {
+			which := ""
+			if user.ID != "" {
+				which = fmt.Sprintf(" (%q)", user.ID)
+			}
+			return l.fail(ErrInvalidAnswer, number, "its user %d%s %s", i+1, which, user.invalid)
 		}
 		if l.ids[user.ID] {
 			return l.fail(ErrInconsistentListing, number, "the user %q is listed twice; run again", user.ID)

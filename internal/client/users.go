@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,19 +17,139 @@ import (
 
 // User is a Preo user as the API returns it. Fields the API adds later are
 // ignored by the decoder, so a newer API does not break older providers.
+//
+// The fields the API reference marks required (id, email, locale,
+// msg_channel, which may be null, and date_joined) must be in every answer:
+// one without them is an invalid answer. The others may be left out; a
+// pointer is then nil and the field is listed in Missing, so that nobody
+// reads a value Preo never sent, such as false or the zero time.
 type User struct {
-	ID          string          `json:"id"`
-	Email       string          `json:"email"`
-	PhoneNumber *string         `json:"phone_number"`
-	FirstName   string          `json:"first_name"`
-	LastName    string          `json:"last_name"`
-	IsVerified  bool            `json:"is_verified"`
-	IsActive    bool            `json:"is_active"`
-	Locale      string          `json:"locale"`
-	MsgChannel  *string         `json:"msg_channel"`
-	DateJoined  time.Time       `json:"date_joined"`
-	LastSeen    *time.Time      `json:"last_seen"`
-	Metadata    json.RawMessage `json:"metadata"`
+	ID    string
+	Email string
+	// PhoneNumber is nil when Preo answered null or left it out; Missing
+	// tells the two apart.
+	PhoneNumber *string
+	FirstName   *string
+	LastName    *string
+	IsVerified  *bool
+	IsActive    *bool
+	Locale      string
+	MsgChannel  *string
+	DateJoined  time.Time
+	LastSeen    *time.Time
+	// Metadata is nil when the answer left it out, and "null" when null.
+	Metadata json.RawMessage
+	// Missing lists, in the API's names, the optional fields the answer
+	// left out.
+	Missing []string
+
+	// invalid says what a decoded answer lacks of what the API reference
+	// requires; userAnswer and the listing refuse such a user.
+	invalid string
+}
+
+// Lacks reports whether the answer left out the field, named as the API names it.
+func (u *User) Lacks(field string) bool { return slices.Contains(u.Missing, field) }
+
+// field is one field of an answer: whether it was there, and its value
+// unless it was null.
+type field[T any] struct {
+	present bool
+	value   *T
+}
+
+func (f *field[T]) UnmarshalJSON(data []byte) error {
+	f.present = true
+	if string(data) == "null" {
+		return nil
+	}
+	f.value = new(T)
+	return json.Unmarshal(data, f.value)
+}
+
+// userFields is a user as it comes over the wire, where a field may be
+// present, null or missing.
+type userFields struct {
+	ID          field[string]    `json:"id"`
+	Email       field[string]    `json:"email"`
+	PhoneNumber field[string]    `json:"phone_number"`
+	FirstName   field[string]    `json:"first_name"`
+	LastName    field[string]    `json:"last_name"`
+	IsVerified  field[bool]      `json:"is_verified"`
+	IsActive    field[bool]      `json:"is_active"`
+	Locale      field[string]    `json:"locale"`
+	MsgChannel  field[string]    `json:"msg_channel"`
+	DateJoined  field[time.Time] `json:"date_joined"`
+	LastSeen    field[time.Time] `json:"last_seen"`
+	Metadata    json.RawMessage  `json:"metadata"`
+}
+
+// UnmarshalJSON decodes a user and notes what it lacks of the fields the
+// API reference requires, for the caller to refuse the answer with the page
+// and place it came from.
+func (u *User) UnmarshalJSON(data []byte) error {
+	var f userFields
+	if err := json.Unmarshal(data, &f); err != nil {
+		return err
+	}
+	*u = User{
+		PhoneNumber: f.PhoneNumber.value,
+		FirstName:   f.FirstName.value,
+		LastName:    f.LastName.value,
+		IsVerified:  f.IsVerified.value,
+		IsActive:    f.IsActive.value,
+		MsgChannel:  f.MsgChannel.value,
+		LastSeen:    f.LastSeen.value,
+		Metadata:    f.Metadata,
+	}
+	var missing, null []string
+	required := func(name string, present, set bool) {
+		switch {
+		case !present:
+			missing = append(missing, name)
+		case !set:
+			null = append(null, name)
+		}
+	}
+	required("id", f.ID.present, f.ID.value != nil)
+	required("email", f.Email.present, f.Email.value != nil)
+	required("locale", f.Locale.present, f.Locale.value != nil)
+	required("msg_channel", f.MsgChannel.present, true)
+	required("date_joined", f.DateJoined.present, f.DateJoined.value != nil)
+	for name, present := range map[string]bool{
+		"phone_number": f.PhoneNumber.present, "first_name": f.FirstName.present, "last_name": f.LastName.present,
+		"is_verified": f.IsVerified.present, "is_active": f.IsActive.present, "last_seen": f.LastSeen.present,
+		"metadata": f.Metadata != nil,
+	} {
+		if !present {
+			u.Missing = append(u.Missing, name)
+		}
+	}
+	slices.Sort(u.Missing)
+	if f.ID.value != nil {
+		u.ID = *f.ID.value
+	}
+	if f.Email.value != nil {
+		u.Email = *f.Email.value
+	}
+	if f.Locale.value != nil {
+		u.Locale = *f.Locale.value
+	}
+	if f.DateJoined.value != nil {
+		u.DateJoined = *f.DateJoined.value
+	}
+	var problems []string
+	if len(missing) > 0 {
+		problems = append(problems, "leaves out "+strings.Join(missing, ", ")+", which the API reference marks required")
+	}
+	if len(null) > 0 {
+		problems = append(problems, "has null for "+strings.Join(null, ", ")+", which the API reference does not allow")
+	}
+	if f.ID.value != nil && *f.ID.value == "" {
+		problems = append(problems, "has an empty id")
+	}
+	u.invalid = strings.Join(problems, " and ")
+	return nil
 }
 
 // UserPatch is a partial update: nil fields are not sent and stay as they are
@@ -99,10 +220,10 @@ func (c *Client) userAnswer(ctx context.Context, operation, method, id string, p
 	if err := c.do(ctx, operation, method, target, payload, &user); err != nil {
 		return nil, err
 	}
-	switch user.ID {
-	case "":
-		return nil, fmt.Errorf("%s: %s %s: %w: it holds no user id", operation, method, target.Redacted(), ErrInvalidAnswer)
-	case id:
+	switch {
+	case user.invalid != "":
+		return nil, fmt.Errorf("%s: %s %s: %w: the user it holds %s", operation, method, target.Redacted(), ErrInvalidAnswer, user.invalid)
+	case user.ID == id:
 		return &user, nil
 	}
 	return nil, fmt.Errorf("%s: %s %s: %w: it is the user %q, not the one asked for", operation, method, target.Redacted(), ErrInvalidAnswer, user.ID)
@@ -116,11 +237,13 @@ type StoredValueError struct {
 }
 
 // StoredValue is one field that Preo stored otherwise than it was sent.
-// Stored is nil when Preo answered null.
+// Stored is nil when Preo answered null, or left the field out of its
+// answer (Absent).
 type StoredValue struct {
 	Field  string // the API's field name, such as "first_name"
 	Sent   string
 	Stored *string
+	Absent bool
 }
 
 func (e *StoredValueError) Error() string {
@@ -132,6 +255,9 @@ func (e *StoredValueError) Error() string {
 }
 
 func (d StoredValue) String() string {
+	if d.Absent {
+		return fmt.Sprintf("%s %q was sent and the answer leaves %s out", d.Field, d.Sent, d.Field)
+	}
 	stored := "null"
 	if d.Stored != nil {
 		stored = strconv.Quote(*d.Stored)
@@ -142,10 +268,15 @@ func (d StoredValue) String() string {
 // notHeldBy lists the fields of p that user does not hold, after what Preo
 // does to every value it stores: surrounding whitespace is stripped, email
 // addresses may change letter case, and a cleared phone number may be null.
+// A field sent and left out of the answer is not held.
 func (p UserPatch) notHeldBy(user *User) []StoredValue {
 	var differences []StoredValue
 	check := func(field string, sent *string, stored *string, same func(sent, stored string) bool) {
 		if sent == nil {
+			return
+		}
+		if user.Lacks(field) {
+			differences = append(differences, StoredValue{Field: field, Sent: *sent, Absent: true})
 			return
 		}
 		want := django.Strip(*sent)
@@ -159,8 +290,8 @@ func (p UserPatch) notHeldBy(user *User) []StoredValue {
 	exact := func(a, b string) bool { return a == b }
 	check("email", p.Email, &user.Email, strings.EqualFold)
 	check("phone_number", p.PhoneNumber, user.PhoneNumber, exact)
-	check("first_name", p.FirstName, &user.FirstName, exact)
-	check("last_name", p.LastName, &user.LastName, exact)
+	check("first_name", p.FirstName, user.FirstName, exact)
+	check("last_name", p.LastName, user.LastName, exact)
 	return differences
 }
 

@@ -21,6 +21,12 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	var stored *client.StoredValueError
 	if errors.As(err, &stored) {
 		for _, d := range stored.Differences {
+			if d.Absent {
+				diags.AddAttributeError(path.Root(d.Field), summary,
+					fmt.Sprintf("Preo accepted the change to %s, but its answer leaves %s out, so it does not show that %q was stored, and the answer was not saved in state. "+
+						"Refresh to read the user again; if %s stays missing, ask Preo support.", d.Field, d.Field, d.Sent, d.Field))
+				continue
+			}
 			diags.AddAttributeError(path.Root(d.Field), summary,
 				fmt.Sprintf("Preo accepted the change to %s but answered that it stored %s, not %q as sent, so the answer was not saved in state. "+
 					"Set %s to the value Preo keeps, or ask Preo support why it changes this one.", d.Field, storedText(d.Stored), d.Sent, d.Field))

@@ -15,8 +15,8 @@ import (
 func adaFromAPI() *client.User {
 	seen := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 	return &client.User{
-		ID: "usr_ada", Email: "ada@example.com", PhoneNumber: ptr("+4512345678"), FirstName: "Ada", LastName: "Lovelace",
-		IsVerified: true, IsActive: true, Locale: "en", MsgChannel: ptr("email"),
+		ID: "usr_ada", Email: "ada@example.com", PhoneNumber: ptr("+4512345678"), FirstName: ptr("Ada"), LastName: ptr("Lovelace"),
+		IsVerified: ptr(true), IsActive: ptr(true), Locale: "en", MsgChannel: ptr("email"),
 		DateJoined: time.Date(2024, 8, 25, 15, 0, 0, 0, time.UTC), LastSeen: &seen, Metadata: []byte(`{"tier": "gold"}`),
 	}
 }
@@ -86,7 +86,7 @@ func TestSettledStateKeepsWhatThePlanPromised(t *testing.T) {
 	planned := newUserModel(adaFromAPI())
 	planned.FirstName = types.StringValue("Augusta")
 	answer := adaFromAPI()
-	answer.FirstName, answer.LastName, answer.IsActive = "Augusta", "King", false
+	answer.FirstName, answer.LastName, answer.IsActive = ptr("Augusta"), ptr("King"), ptr(false)
 	answer.Metadata = []byte(`{"tier":"gold"}`)
 	later := answer.LastSeen.Add(time.Hour)
 	answer.LastSeen = &later
