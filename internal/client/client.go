@@ -265,8 +265,13 @@ func (ra retryAfter) capped() bool { return ra.asked > ra.wait }
 
 // String says what the server asked and what the client did about it.
 func (ra retryAfter) String() string {
+	value := ra.value
+	if len(value) > 40 {
+		// Only digits are this long.
+		value = value[:40] + "..."
+	}
 	return fmt.Sprintf("Retry-After %q asked for a wait of %s; the provider waits at most %s before it sends a request again",
-		ra.value, longWait(ra.asked), maxRetryWait)
+		value, longWait(ra.asked), maxRetryWait)
 }
 
 // parseRetryAfter reads every form RFC 9110 allows for Retry-After:
@@ -382,6 +387,10 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
+	// Asked for here rather than by Go's transport, which would decompress
+	// on its own and turn a body that is not gzip into a read error that
+	// looks like a broken connection.
+	req.Header.Set("Accept-Encoding", "gzip")
 	req.Header.Set("User-Agent", c.userAgent)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -424,7 +433,7 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	apiErr := parseAPIError(resp.StatusCode, resp.Header, payload, c.token)
 	apiErr.Operation, apiErr.Method, apiErr.URL, apiErr.Attempts = operation, method, target.Redacted(), attempts
 	if ra, _ := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ra.capped() {
-		apiErr.RetryAfter = quote(redact(ra.String(), c.token))
+		apiErr.RetryAfter = redact(ra.String(), c.token)
 	}
 	if apiErr.StatusCode == http.StatusTooManyRequests {
 		apiErr.ThrottledRate = c.throttle.rateWhenThrottled()

@@ -1,12 +1,16 @@
 package client
 
 import (
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Every form RFC 9110 allows is read, in the past, near and far, and capped
@@ -132,7 +136,7 @@ func TestParseAPIError(t *testing.T) {
 		{`{"email": ["Enter a valid email address."], "last_name": ["Too long.", "Really."]}`, "email: Enter a valid email address.; last_name: Too long. Really."},
 		{`{"non_field_errors": ["Invalid data."]}`, "non_field_errors: Invalid data."},
 		{`{"metadata": {"tier": ["Unknown tier."]}}`, "metadata: tier: Unknown tier."},
-		{`<html>Bad gateway</html>`, "<html>Bad gateway</html>"},
+		{`<html>Bad gateway</html>`, "Bad gateway"},
 		{`{"unexpected": 42}`, `{"unexpected": 42}`},
 		{``, ``},
 	}
@@ -142,7 +146,7 @@ func TestParseAPIError(t *testing.T) {
 		}
 	}
 	long := parseAPIError(502, http.Header{"Content-Type": {"text/html"}}, []byte(strings.Repeat("x", 5000)), "t0ken").Message()
-	if len(long) > maxQuotedBody+3 {
+	if utf8.RuneCountInString(long) > maxExcerpt+3 {
 		t.Errorf("a long body was quoted whole (%d bytes)", len(long))
 	}
 }
@@ -157,11 +161,44 @@ func FuzzParseAPIError(f *testing.F) {
 		if strings.TrimSpace(body) != "" && msg == "" && len(err.FieldErrors) == 0 {
 			t.Errorf("non-empty body %q gave no message", body)
 		}
-		if len(err.Body) > maxQuotedBody+3 {
-			t.Errorf("quoted %d bytes", len(err.Body))
+		for _, quoted := range append([]string{err.Body, err.Detail}, slices.Concat(slices.Collect(maps.Values(err.FieldErrors))...)...) {
+			if n := utf8.RuneCountInString(quoted); n > maxExcerpt+3 || strings.ContainsFunc(quoted, unicode.IsControl) || strings.Contains(quoted, "  ") {
+				t.Errorf("quoted %q", quoted)
+			}
 		}
 		_ = err.Error()
 	})
+}
+
+// An error page is quoted as a short excerpt of its text: markup, scripts
+// and styles dropped, entities decoded, whitespace collapsed, cut on a
+// character boundary.
+func TestErrorExcerpt(t *testing.T) {
+	html := http.Header{"Content-Type": {"text/html; charset=utf-8"}}
+	cases := []struct {
+		header http.Header
+		body   string
+		want   string
+	}{
+		{html, "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title><style>body { color: red }</style>\n" +
+			"<script>var secret = 1;</script></head>\n<body>\n\n  <h1>Bad&nbsp;Gateway</h1><p>The  upstream &amp; the proxy\n\tdisagree.</p><!-- node 7 --></body></html>",
+			"502 Bad Gateway Bad Gateway The upstream & the proxy disagree."},
+		{http.Header{"Content-Type": {"application/xml"}}, `<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Denied &lt;here&gt;</Message></Error>`,
+			"AccessDenied Denied <here>"},
+		{jsonHeader, "  <html><body>maintenance</body></html>", "maintenance"},
+		{http.Header{"Content-Type": {"text/plain"}}, "line one\r\n\r\n\tline two\x1b[31m red", "line one line two [31m red"},
+		{http.Header{"Content-Type": {"text/plain"}}, "a < b and c > d", "a < b and c > d"},
+		{jsonHeader, `{"detail": "many\n\n   lines"}`, "many lines"},
+	}
+	for _, tc := range cases {
+		if got := parseAPIError(502, tc.header, []byte(tc.body), "t0ken").Message(); got != tc.want {
+			t.Errorf("body %q:\n got %q\nwant %q", tc.body, got, tc.want)
+		}
+	}
+	long := parseAPIError(502, html, []byte("<p>"+strings.Repeat("é ", 5000)+"</p>"), "t0ken").Message()
+	if n := utf8.RuneCountInString(long); n != maxExcerpt+3 || !utf8.ValidString(long) || !strings.HasSuffix(long, "...") {
+		t.Errorf("a long page was quoted as %d characters: %q", n, long)
+	}
 }
 
 func FuzzParseBaseURL(f *testing.F) {
@@ -203,7 +240,10 @@ func TestParseAPIErrorRedactsTheToken(t *testing.T) {
 		`{"a": [["deep", {"b": "tok-5ecret"}]]}`,
 		`{"` + escaped + `": 1}`,
 		`["` + escaped + `"]`,
-		strings.Repeat("x", maxQuotedBody-4) + token,
+		strings.Repeat("x", maxExcerpt-4) + token,
+		strings.Repeat("x", maxErrorBytes-len(token)+3) + token[:len(token)-3],
+		`<p>tok&#45;5ecret</p>`,
+		`<p>tok<b>-5ecret</b></p>`,
 		`<html>` + token + `</html>`,
 	}
 	for _, body := range cases {
