@@ -165,3 +165,24 @@ func TestUpdateUserAnswerLeavingOutASentField(t *testing.T) {
 		}
 	}
 }
+
+// DRF's field errors are read on every status Preo words them on, so the
+// provider can place them on their attributes.
+func TestFieldErrorsOnEveryValidationStatus(t *testing.T) {
+	for _, status := range []int{http.StatusBadRequest, http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnprocessableEntity} {
+		srv := newHostile(t, func(*http.Request) (int, string) {
+			return status, `{"email": ["user with this email already exists."], "non_field_errors": ["Locked."]}`
+		})
+		_, err := srv.client(t).UpdateUser(context.Background(), "usr_1", client.UserPatch{Email: ptr("ada@example.com")})
+		var apiErr *client.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status {
+			t.Fatalf("%d: err = %v", status, err)
+		}
+		if got := apiErr.FieldErrors["email"]; len(got) != 1 || got[0] != "user with this email already exists." || len(apiErr.FieldErrors) != 2 {
+			t.Errorf("%d: field errors %v", status, apiErr.FieldErrors)
+		}
+		if n := len(srv.requests()); n != 1 {
+			t.Errorf("%d: sent %d times", status, n)
+		}
+	}
+}
