@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 	"github.com/preo/terraform-provider-preo/internal/emulator"
@@ -123,4 +126,27 @@ func TestRetryAfterHoldsLaterRequests(t *testing.T) {
 	if took := time.Since(began); took < 1500*time.Millisecond || took > 5*time.Second {
 		t.Errorf("a request sent after Retry-After: 2 waited %s", took)
 	}
+}
+
+// A wait cut to the cap is logged at WARN, with what Preo asked.
+func TestCappedRetryAfterIsLogged(t *testing.T) {
+	users := emulator.GenerateUsers(1)
+	srv := emulator.NewTestServer(t, emulator.Options{}, users...)
+	srv.Fail("GET", "/v1/user/", http.StatusServiceUnavailable, "", "86400", 1)
+	c := newClient(t, srv.URL, srv.Token, func(cfg *client.Config) { cfg.MaxRetries = 0 })
+	var logs bytes.Buffer
+	if _, err := c.GetUser(tflogtest.RootLogger(context.Background(), &logs), users[0].ID); err == nil {
+		t.Fatal("the 503 was not reported")
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, entry := range entries {
+		if entry["@level"] == "warn" && strings.Contains(entry["@message"].(string),
+			`Preo answered 503 Service Unavailable to GET `+srv.URL+`/v1/user/`+users[0].ID+` (attempt 1 of 1): Retry-After "86400" asked for a wait of 24h0m0s; the provider waits at most 1m0s`) {
+			return
+		}
+	}
+	t.Errorf("no warning about the capped wait in %v", entries)
 }
