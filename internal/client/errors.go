@@ -45,7 +45,8 @@ type APIError struct {
 	// FieldErrors are DRF's {"field": ["message", ...]} validation errors;
 	// non_field_errors land under that key too.
 	FieldErrors map[string][]string
-	// Body is the raw answer when it was not in one of DRF's shapes.
+	// Body is an excerpt of the answer's text (see excerpt) when it was not
+	// in one of DRF's shapes.
 	Body string
 	// RetryAfter, when the answer's Retry-After asked for a longer wait than
 	// the client takes, says what it asked and what the client did.
@@ -92,7 +93,7 @@ func (e *APIError) Error() string {
 func (e *APIError) Unwrap() error { return e.Err }
 
 // Message is what the API said, in one line: the detail, the field errors as
-// `field: message`, or the start of the raw body.
+// `field: message`, or an excerpt of the body.
 func (e *APIError) Message() string {
 	var parts []string
 	if e.Detail != "" {

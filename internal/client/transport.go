@@ -67,8 +67,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	releaseSlot := sync.OnceFunc(func() { <-t.slots })
 
-	// The throttle decides when the request goes, and sends it again when a
-	// 429 for it belongs to a wait that every request already shares.
+	// The throttle decides when the request goes, and learns of its 429s.
 	resp, err := t.throttle.roundTrip(ctx, req, func(req *http.Request) (*http.Response, error) { return t.send(ctx, req) })
 	if err != nil {
 		releaseSlot()
