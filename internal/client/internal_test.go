@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"maps"
 	"math"
 	"net/http"
@@ -158,7 +159,8 @@ func FuzzParseAPIError(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		err := parseAPIError(400, jsonHeader, []byte(body), "t0ken")
 		msg := err.Message()
-		if strings.TrimSpace(body) != "" && msg == "" && len(err.FieldErrors) == 0 {
+		hasText := strings.ContainsFunc(body, func(r rune) bool { return !unicode.IsSpace(r) && !unicode.IsControl(r) })
+		if hasText && !isMarkup("application/json", []byte(body)) && msg == "" && len(err.FieldErrors) == 0 {
 			t.Errorf("non-empty body %q gave no message", body)
 		}
 		for _, quoted := range append([]string{err.Body, err.Detail}, slices.Concat(slices.Collect(maps.Values(err.FieldErrors))...)...) {
@@ -292,3 +294,61 @@ func FuzzCheckNextLink(f *testing.F) {
 		}
 	})
 }
+
+// The fields of a user are read directly where encoding/json would scan them
+// again: whatever the answer holds, the user is what encoding/json reads.
+func FuzzUserFields(f *testing.F) {
+	for _, seed := range []string{
+		`{"id": "usr_1", "email": "a@b.c", "phone_number": null, "first_name": "Ad\u00e9", "last_name": "L\\"x",
+		  "is_verified": true, "is_active": false, "locale": "en", "msg_channel": null, "date_joined": "2024-08-25T15:00:00Z",
+		  "last_seen": "2026-11-20T09:30:00.25+02:00", "metadata": {"a": [1]}}`,
+		`{"id": 7}`, `{"is_active": "yes"}`, `{"first_name": "\xff"}`, `null`, `{"id": "a", "id": null}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, answer string) {
+		var want struct {
+			ID, Email, Locale *string
+			PhoneNumber       *string    `json:"phone_number"`
+			FirstName         *string    `json:"first_name"`
+			LastName          *string    `json:"last_name"`
+			MsgChannel        *string    `json:"msg_channel"`
+			IsVerified        *bool      `json:"is_verified"`
+			IsActive          *bool      `json:"is_active"`
+			DateJoined        *time.Time `json:"date_joined"`
+			LastSeen          *time.Time `json:"last_seen"`
+		}
+		wantErr := json.Unmarshal([]byte(answer), &want)
+		var fields userFields
+		err := json.Unmarshal([]byte(answer), &fields)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("%q: err %v, encoding/json: %v", answer, err, wantErr)
+		}
+		if err != nil {
+			return
+		}
+		u := fields.user()
+		same := func(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+		value := func(s *string) *string {
+			if s == nil {
+				return ptrTo("")
+			}
+			return s
+		}
+		if !same(value(want.ID), &u.ID) || !same(value(want.Email), &u.Email) || !same(value(want.Locale), &u.Locale) ||
+			!same(want.PhoneNumber, u.PhoneNumber) || !same(want.FirstName, u.FirstName) || !same(want.LastName, u.LastName) ||
+			!same(want.MsgChannel, u.MsgChannel) {
+			t.Fatalf("%q: read %+v, encoding/json %+v", answer, u, want)
+		}
+		if (want.IsActive == nil) != (u.IsActive == nil) || want.IsActive != nil && *want.IsActive != *u.IsActive ||
+			(want.IsVerified == nil) != (u.IsVerified == nil) || want.IsVerified != nil && *want.IsVerified != *u.IsVerified {
+			t.Fatalf("%q: read %+v, encoding/json %+v", answer, u, want)
+		}
+		if (want.LastSeen == nil) != (u.LastSeen == nil) || want.LastSeen != nil && !want.LastSeen.Equal(*u.LastSeen) ||
+			want.DateJoined != nil && !want.DateJoined.Equal(u.DateJoined) {
+			t.Fatalf("%q: read %+v, encoding/json %+v", answer, u, want)
+		}
+	})
+}
+
+func ptrTo[T any](v T) *T { return &v }

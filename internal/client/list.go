@@ -119,9 +119,10 @@ const listOperation = "list users"
 // page is one page of the listing as the API sends it. Pointers and a nil
 // slice tell a missing or null field from a zero one.
 type page struct {
-	Count   *int    `json:"count"`
-	Next    *string `json:"next"`
-	Results []User  `json:"results"`
+	Count   *int         `json:"count"`
+	Next    *string      `json:"next"`
+	Fields  []userFields `json:"results"`
+	Results []User       `json:"-"` // Fields as users, once fetch decoded them
 }
 
 // startListing reads and checks the first page and returns the listing and
@@ -258,6 +259,12 @@ func (l *listing) fetch(ctx context.Context, number int) (*page, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if p.Fields != nil {
+		p.Results = make([]User, len(p.Fields))
+		for i := range p.Fields {
+			p.Results[i] = p.Fields[i].user()
+		}
 	}
 	return &p, nil
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/preo/terraform-provider-preo/internal/django"
 )
@@ -51,20 +53,53 @@ type User struct {
 // Lacks reports whether the answer left out the field, named as the API names it.
 func (u *User) Lacks(field string) bool { return slices.Contains(u.Missing, field) }
 
-// field is one field of an answer: whether it was there, and its value
-// unless it was null.
+// field is one field of an answer: whether it was there, whether it was
+// null, and its value otherwise.
 type field[T any] struct {
-	present bool
-	value   *T
+	present, null bool
+	value         T
 }
 
+// UnmarshalJSON reads the value the decoder has already checked as JSON.
+// Strings, booleans and times, which are all a user holds, are read
+// directly: going through json.Unmarshal for each field would scan it again
+// and double the cost of a listing.
 func (f *field[T]) UnmarshalJSON(data []byte) error {
-	f.present = true
+	// A key given twice counts as given once, with its last value.
+	*f = field[T]{present: true}
 	if string(data) == "null" {
+		f.null = true
 		return nil
 	}
-	f.value = new(T)
-	return json.Unmarshal(data, f.value)
+	switch v := any(&f.value).(type) {
+	case *string:
+		if len(data) >= 2 && data[0] == '"' && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data) {
+			*v = string(data[1 : len(data)-1])
+			return nil
+		}
+	case *bool:
+		switch string(data) {
+		case "true":
+			*v = true
+			return nil
+		case "false":
+			return nil
+		}
+	case *time.Time:
+		return v.UnmarshalJSON(data)
+	}
+	return json.Unmarshal(data, &f.value)
+}
+
+// set reports whether the field holds a value, neither missing nor null.
+func (f *field[T]) set() bool { return f.present && !f.null }
+
+// pointer is the field's value, or nil when it is missing or null.
+func (f *field[T]) pointer() *T {
+	if !f.set() {
+		return nil
+	}
+	return &f.value
 }
 
 // userFields is a user as it comes over the wire, where a field may be
@@ -85,58 +120,65 @@ type userFields struct {
 }
 
 // UnmarshalJSON decodes a user and notes what it lacks of the fields the
-// API reference requires, for the caller to refuse the answer with the page
-// and place it came from.
+// API reference requires. The client's own answers are decoded as
+// userFields instead, to be scanned once.
 func (u *User) UnmarshalJSON(data []byte) error {
-	var f userFields
-	if err := json.Unmarshal(data, &f); err != nil {
+	f := new(userFields)
+	if err := json.Unmarshal(data, f); err != nil {
 		return err
 	}
-	*u = User{
-		PhoneNumber: f.PhoneNumber.value,
-		FirstName:   f.FirstName.value,
-		LastName:    f.LastName.value,
-		IsVerified:  f.IsVerified.value,
-		IsActive:    f.IsActive.value,
-		MsgChannel:  f.MsgChannel.value,
-		LastSeen:    f.LastSeen.value,
+	*u = f.user()
+	return nil
+}
+
+// user is the User these fields describe, noting for the caller what it
+// lacks of the fields the API reference requires, so that the caller can
+// refuse the answer with the page and place it came from. Its pointers
+// point into f.
+func (f *userFields) user() User {
+	u := User{
+		ID:          f.ID.value,
+		Email:       f.Email.value,
+		PhoneNumber: f.PhoneNumber.pointer(),
+		FirstName:   f.FirstName.pointer(),
+		LastName:    f.LastName.pointer(),
+		IsVerified:  f.IsVerified.pointer(),
+		IsActive:    f.IsActive.pointer(),
+		Locale:      f.Locale.value,
+		MsgChannel:  f.MsgChannel.pointer(),
+		DateJoined:  f.DateJoined.value,
+		LastSeen:    f.LastSeen.pointer(),
 		Metadata:    f.Metadata,
 	}
 	var missing, null []string
-	required := func(name string, present, set bool) {
-		switch {
-		case !present:
-			missing = append(missing, name)
-		case !set:
-			null = append(null, name)
-		}
-	}
-	required("id", f.ID.present, f.ID.value != nil)
-	required("email", f.Email.present, f.Email.value != nil)
-	required("locale", f.Locale.present, f.Locale.value != nil)
-	required("msg_channel", f.MsgChannel.present, true)
-	required("date_joined", f.DateJoined.present, f.DateJoined.value != nil)
-	for name, present := range map[string]bool{
-		"phone_number": f.PhoneNumber.present, "first_name": f.FirstName.present, "last_name": f.LastName.present,
-		"is_verified": f.IsVerified.present, "is_active": f.IsActive.present, "last_seen": f.LastSeen.present,
-		"metadata": f.Metadata != nil,
+	for _, required := range []struct {
+		name          string
+		present, null bool
+	}{
+		{"id", f.ID.present, f.ID.null},
+		{"email", f.Email.present, f.Email.null},
+		{"locale", f.Locale.present, f.Locale.null},
+		{"msg_channel", f.MsgChannel.present, false},
+		{"date_joined", f.DateJoined.present, f.DateJoined.null},
 	} {
-		if !present {
-			u.Missing = append(u.Missing, name)
+		switch {
+		case !required.present:
+			missing = append(missing, required.name)
+		case required.null:
+			null = append(null, required.name)
 		}
 	}
-	slices.Sort(u.Missing)
-	if f.ID.value != nil {
-		u.ID = *f.ID.value
-	}
-	if f.Email.value != nil {
-		u.Email = *f.Email.value
-	}
-	if f.Locale.value != nil {
-		u.Locale = *f.Locale.value
-	}
-	if f.DateJoined.value != nil {
-		u.DateJoined = *f.DateJoined.value
+	for _, optional := range []struct {
+		name    string
+		present bool
+	}{
+		{"first_name", f.FirstName.present}, {"is_active", f.IsActive.present}, {"is_verified", f.IsVerified.present},
+		{"last_name", f.LastName.present}, {"last_seen", f.LastSeen.present}, {"metadata", f.Metadata != nil},
+		{"phone_number", f.PhoneNumber.present},
+	} {
+		if !optional.present {
+			u.Missing = append(u.Missing, optional.name)
+		}
 	}
 	var problems []string
 	if len(missing) > 0 {
@@ -145,11 +187,11 @@ func (u *User) UnmarshalJSON(data []byte) error {
 	if len(null) > 0 {
 		problems = append(problems, "has null for "+strings.Join(null, ", ")+", which the API reference does not allow")
 	}
-	if f.ID.value != nil && *f.ID.value == "" {
+	if f.ID.set() && f.ID.value == "" {
 		problems = append(problems, "has an empty id")
 	}
 	u.invalid = strings.Join(problems, " and ")
-	return nil
+	return u
 }
 
 // UserPatch is a partial update: nil fields are not sent and stay as they are
@@ -216,10 +258,11 @@ func (c *Client) UpdateUser(ctx context.Context, id string, patch UserPatch) (*U
 // answer is that user.
 func (c *Client) userAnswer(ctx context.Context, operation, method, id string, payload []byte) (*User, error) {
 	target := c.userURL(id)
-	var user User
-	if err := c.do(ctx, operation, method, target, payload, &user); err != nil {
+	var fields userFields
+	if err := c.do(ctx, operation, method, target, payload, &fields); err != nil {
 		return nil, err
 	}
+	user := fields.user()
 	switch {
 	case user.invalid != "":
 		return nil, fmt.Errorf("%s: %s %s: %w: the user it holds %s", operation, method, target.Redacted(), ErrInvalidAnswer, user.invalid)
