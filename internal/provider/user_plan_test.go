@@ -80,6 +80,18 @@ func TestChangedFieldsSendsOnlyConfiguredDifferences(t *testing.T) {
 	if !changedFields(nullConfig(), current).IsEmpty() {
 		t.Error("an empty configuration sends changes")
 	}
+
+	// A field Preo's answer left out does not hold "": the value is sent.
+	absent := adaFromAPI()
+	absent.FirstName, absent.Missing = nil, []string{"first_name"}
+	config = nullConfig()
+	config.FirstName = types.StringValue("")
+	if changes := changedFields(config, newUserModel(absent)); changes.FirstName == nil || *changes.FirstName != "" {
+		t.Errorf("changes %+v: want first_name sent", changes)
+	}
+	if lines := adoptionChanges(config, newUserModel(absent)); len(lines) != 1 || lines[0] != `  first_name: null -> ""` {
+		t.Errorf("adoption changes %q", lines)
+	}
 }
 
 func TestSettledStateKeepsWhatThePlanPromised(t *testing.T) {
