@@ -188,3 +188,18 @@ func TestAccHostile_hugeErrorPage(t *testing.T) {
 		}},
 	})
 }
+
+// A PATCH answer that leaves out a field that was sent is an error on that
+// attribute, not a change taken as made.
+func TestAccHostile_patchAnswerLeavingOutASentField(t *testing.T) {
+	t.Parallel()
+	srv := startEmulator(t, emulator.Options{}, ada())
+	afterAdoptingAda(t, srv, resource.TestStep{
+		PreConfig: func() {
+			srv.Fail("PATCH", "/v1/user/usr_ada", http.StatusOK, adaAnswer(map[string]string{"first_name": ""}), "", 1)
+		},
+		Config: withProvider(srv, userConfig(`id = "usr_ada"`, `first_name = "Augusta"`)),
+		ExpectError: errorMatching(`Unable to Update Preo User`, `first_name = "Augusta"`,
+			`Preo accepted the change to first_name, but its answer leaves first_name out`),
+	})
+}
