@@ -114,6 +114,10 @@ func nextStep(err error) string {
 	case !errors.As(err, &apiErr):
 		return "Check the provider settings and try again."
 	}
+	if apiErr.RetryAfter != "" {
+		return "Preo asked for a longer wait than the provider takes before a retry, so it did not wait that long. " +
+			"Run again after the time Preo named, or ask Preo support why it asks for so long a wait."
+	}
 	switch {
 	case apiErr.StatusCode == 0:
 		return "Preo could not be reached. Check base_url and the network, or raise request_timeout or max_retries, then try again."

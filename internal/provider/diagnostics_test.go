@@ -129,6 +129,8 @@ func TestNextStepAdvice(t *testing.T) {
 		{status(403), "may not do this"},
 		{status(404), "Check that the id is right"},
 		{status(429), "Set max_requests_per_second"},
+		{&client.APIError{StatusCode: 429, RetryAfter: `Retry-After "86400" asked for a wait of 24h0m0s`}, "Run again after the time Preo named"},
+		{&client.APIError{StatusCode: 503, RetryAfter: `Retry-After "86400" asked for a wait of 24h0m0s`}, "did not wait that long"},
 		{status(500), "Preo had a server error."},
 		{status(504), "Preo had a server error."},
 		{status(400), "Check the configuration against the message above"},

@@ -60,7 +60,7 @@ func TestAccHostile_retryAfterBeyondTheCap(t *testing.T) {
 				Config: withProvider(srv, readAda),
 				ExpectError: errorMatching(`Unable to Read Preo User`, `returned 429 Too Many Requests`,
 					`Retry-After "Thu, 01 Jan 2099 00:00:00 GMT" asked for a wait of about`, `years; the provider waits at most 1m0s`,
-					`Set max_requests_per_second`),
+					`Run again after the time Preo named`),
 			},
 			{
 				PreConfig: func() {
