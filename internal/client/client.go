@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -241,13 +242,13 @@ func retryPolicy(ctx context.Context, resp *http.Response, err error) (bool, err
 	return false, nil
 }
 
-// backoff waits what Retry-After asks for when the server says so, and
-// otherwise an exponentially growing, fully jittered interval so that many
-// parallel resources do not retry in lockstep.
+// backoff waits what Retry-After asks for when the server says so, within
+// maxRetryWait, and otherwise an exponentially growing, fully jittered
+// interval so that many parallel resources do not retry in lockstep.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
-		if wait, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return min(wait, maxRetryWait)
+		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return ra.wait
 		}
 	}
 	ceiling := maxWait
@@ -258,23 +259,92 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	return half + rand.N(half+1)
 }
 
-// parseRetryAfter reads both forms RFC 9110 allows: delay seconds and an HTTP date.
-func parseRetryAfter(value string, now time.Time) (time.Duration, bool) {
+// retryAfter is a Retry-After header as read: the wait it asked for and the
+// wait the client takes, which is never more than maxRetryWait.
+type retryAfter struct {
+	value string        // the header as sent, trimmed
+	asked time.Duration // from now; saturated at the largest Duration
+	wait  time.Duration // asked, within [0, maxRetryWait]
+}
+
+// capped reports whether the server asked for more than the client waits.
+func (ra retryAfter) capped() bool { return ra.asked > ra.wait }
+
+// String says what the server asked and what the client did about it.
+func (ra retryAfter) String() string {
+	value := ra.value
+	if len(value) > 40 {
+		// Only digits are this long.
+		value = value[:40] + "..."
+	}
+	return fmt.Sprintf("Retry-After %q asked for a wait of %s; the provider waits at most %s before it sends a request again",
+		value, longWait(ra.asked), maxRetryWait)
+}
+
+// parseRetryAfter reads every form RFC 9110 allows for Retry-After:
+// delay-seconds and an HTTP date (IMF-fixdate, or the obsolete RFC 850 and
+// asctime forms), and caps either at maxRetryWait: a server asking for days
+// must not hold a run for days. Anything else is ignored, as RFC 9110 says.
+func parseRetryAfter(value string, now time.Time) (retryAfter, bool) {
 	value = strings.TrimSpace(value)
 	if value == "" {
-		return 0, false
+		return retryAfter{}, false
 	}
-	if seconds, err := strconv.ParseInt(value, 10, 64); err == nil {
-		if seconds < 0 {
-			return 0, false
+	ra := retryAfter{value: value}
+	if strings.Trim(value, "0123456789") == "" {
+		seconds, err := strconv.ParseUint(value, 10, 64)
+		switch {
+		case err != nil || seconds > uint64(math.MaxInt64/int64(time.Second)):
+			// Too many digits for a Duration: it asks for centuries.
+			ra.asked = math.MaxInt64
+		default:
+			ra.asked = time.Duration(seconds) * time.Second
 		}
-		return time.Duration(min(seconds, int64(maxRetryWait/time.Second))) * time.Second, true
+	} else {
+		when, ok := parseHTTPDate(value, now)
+		if !ok {
+			return retryAfter{}, false
+		}
+		ra.asked = max(when.Sub(now), 0)
 	}
-	when, err := http.ParseTime(value)
+	ra.wait = min(ra.asked, maxRetryWait)
+	return ra, true
+}
+
+// parseHTTPDate reads the three date forms of RFC 9110, in GMT. An RFC 850
+// date has a two-digit year, which RFC 9110 places in the century that puts
+// it no more than 50 years after now; Go's parser would put "70" in 1970.
+func parseHTTPDate(value string, now time.Time) (time.Time, bool) {
+	if when, err := time.Parse(http.TimeFormat, value); err == nil {
+		return when, true
+	}
+	if when, err := time.Parse(time.ANSIC, value); err == nil {
+		return when, true
+	}
+	when, err := time.Parse("Monday, 02-Jan-06 15:04:05 GMT", value)
 	if err != nil {
-		return 0, false
+		return time.Time{}, false
 	}
-	return max(when.Sub(now), 0), true
+	now = now.UTC()
+	year := now.Year() - now.Year()%100 + when.Year()%100
+	if year > now.Year()+50 {
+		year -= 100
+	}
+	return when.AddDate(year-when.Year(), 0, 0), true
+}
+
+// longWait writes a wait that may be years long in the unit that reads best.
+func longWait(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d == math.MaxInt64:
+		return "more than 292 years"
+	case d >= 365*day:
+		return fmt.Sprintf("about %d years", d/(365*day))
+	case d >= 2*day:
+		return fmt.Sprintf("about %d days", d/day)
+	}
+	return roundWait(d).String()
 }
 
 // retriesExhausted travels with the last response when every attempt failed,
@@ -324,6 +394,10 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Accept", "application/json")
+	// Asked for here rather than by Go's transport, which would decompress
+	// on its own and turn a body that is not gzip into a read error that
+	// looks like a broken connection.
+	req.Header.Set("Accept-Encoding", "gzip")
 	req.Header.Set("User-Agent", c.userAgent)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -365,6 +439,9 @@ func (c *Client) do(ctx context.Context, operation, method string, target *url.U
 	}
 	apiErr := parseAPIError(resp.StatusCode, resp.Header, payload, c.token)
 	apiErr.Operation, apiErr.Method, apiErr.URL, apiErr.Attempts = operation, method, target.Redacted(), attempts
+	if ra, _ := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ra.capped() {
+		apiErr.RetryAfter = redact(ra.String(), c.token)
+	}
 	if apiErr.StatusCode == http.StatusTooManyRequests {
 		apiErr.ThrottledRate = c.throttle.rateWhenThrottled()
 	}

@@ -59,7 +59,7 @@ func TestGetUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := users[1]
-	if got.ID != want.ID || got.Email != want.Email || got.FirstName != want.FirstName || !got.DateJoined.Equal(want.DateJoined) {
+	if got.ID != want.ID || got.Email != want.Email || *got.FirstName != want.FirstName || !got.DateJoined.Equal(want.DateJoined) {
 		t.Errorf("GetUser = %+v, want %+v", got, want)
 	}
 	requests := srv.Requests()
@@ -117,7 +117,7 @@ func TestUpdateUserSendsOnlySetFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.FirstName != "Grete" || got.PhoneNumber == nil || *got.PhoneNumber != "" || got.LastName != users[0].LastName {
+	if *got.FirstName != "Grete" || got.PhoneNumber == nil || *got.PhoneNumber != "" || *got.LastName != users[0].LastName {
 		t.Errorf("UpdateUser returned %+v", got)
 	}
 	r := srv.Requests()[0]

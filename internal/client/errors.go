@@ -9,6 +9,11 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Errors for successful answers that cannot be used. Neither is retried:
@@ -40,8 +45,12 @@ type APIError struct {
 	// FieldErrors are DRF's {"field": ["message", ...]} validation errors;
 	// non_field_errors land under that key too.
 	FieldErrors map[string][]string
-	// Body is the raw answer when it was not in one of DRF's shapes.
+	// Body is an excerpt of the answer's text (see excerpt) when it was not
+	// in one of DRF's shapes.
 	Body string
+	// RetryAfter, when the answer's Retry-After asked for a longer wait than
+	// the client takes, says what it asked and what the client did.
+	RetryAfter string
 	// Location is where a redirect pointed. Redirects are never followed:
 	// the request carries the token.
 	Location string
@@ -61,6 +70,9 @@ func (e *APIError) Error() string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "returned %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Err != nil {
+		fmt.Fprintf(&b, ", whose body could not be read (%v)", e.Err)
+	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %s", countAttempts(e.Attempts))
 	}
@@ -71,13 +83,17 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(msg)
 	}
+	if e.RetryAfter != "" {
+		b.WriteString(". ")
+		b.WriteString(e.RetryAfter)
+	}
 	return b.String()
 }
 
 func (e *APIError) Unwrap() error { return e.Err }
 
 // Message is what the API said, in one line: the detail, the field errors as
-// `field: message`, or the start of the raw body.
+// `field: message`, or an excerpt of the body.
 func (e *APIError) Message() string {
 	var parts []string
 	if e.Detail != "" {
@@ -100,23 +116,36 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound && !errors.Is(err, ErrUnconfirmedNotFound)
 }
 
-// maxQuotedBody keeps an unexpected answer (an HTML error page from a proxy,
-// say) from flooding a diagnostic.
-const maxQuotedBody = 512
+// maxExcerpt is how many characters of an answer an error quotes: a few
+// lines, enough to recognize a proxy's page or the start of a stack trace,
+// however large the answer was.
+const maxExcerpt = 300
 
 // parseAPIError reads DRF's error shapes: {"detail": "..."},
 // {"field": ["msg", ...], ...} and {"non_field_errors": [...]}. Anything else is
-// kept as raw text. The token is scrubbed from every string the answer
-// holds, keys and nested values included, before anything is quoted.
+// quoted as an excerpt of its text, markup stripped. The token is scrubbed
+// from every string the answer holds, keys and nested values included, before
+// anything is quoted or cut short.
 func parseAPIError(status int, header http.Header, body []byte, token string) *APIError {
-	scrub := func(s string) string { return quote(redact(s, token)) }
+	if len(body) >= maxErrorBytes {
+		// The answer was cut at the read limit, perhaps inside the token.
+		body = bytes.TrimSuffix(body, []byte(tokenStartAtEnd(string(body), token)))
+	}
+	scrub := func(s string) string { return excerpt(redact(s, token)) }
 	apiErr := &APIError{StatusCode: status}
 	if location := header.Get("Location"); location != "" {
 		apiErr.Location = scrub(location)
 	}
+	mediaType, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
+	raw := func() string {
+		if isMarkup(mediaType, body) {
+			return scrub(markupText(redact(string(body), token)))
+		}
+		return scrub(unescaped(body))
+	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(body, &fields); err != nil {
-		apiErr.Body = scrub(unescaped(body))
+		apiErr.Body = raw()
 		return apiErr
 	}
 	for key, raw := range fields {
@@ -138,11 +167,98 @@ func parseAPIError(status int, header http.Header, body []byte, token string) *A
 		}
 	}
 	if apiErr.Detail == "" && len(apiErr.FieldErrors) == 0 {
-		apiErr.Body = scrub(unescaped(body))
+		apiErr.Body = raw()
 	}
-	mediaType, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
 	apiErr.fromPreo = mediaType == "application/json" && apiErr.Detail != ""
 	return apiErr
+}
+
+// tokenStartAtEnd is the longest end of s that is the start of the token,
+// but not the whole token, which redact finds.
+func tokenStartAtEnd(s, token string) string {
+	for n := min(len(token)-1, len(s)); n > 0; n-- {
+		if strings.HasSuffix(s, token[:n]) {
+			return token[:n]
+		}
+	}
+	return ""
+}
+
+// isMarkup reports whether an error answer is HTML or XML, such as a
+// proxy's error page, whose text is what a person would read. A body that
+// starts like JSON is read as JSON whatever its media type says, so that a
+// token written with JSON escapes is found.
+func isMarkup(mediaType string, body []byte) bool {
+	body = bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(body), []byte("\uFEFF")))
+	switch {
+	case bytes.HasPrefix(body, []byte("<")):
+		return true
+	case bytes.HasPrefix(body, []byte("{")), bytes.HasPrefix(body, []byte("[")):
+		return false
+	}
+	return mediaType == "text/html" || mediaType == "application/xhtml+xml" || mediaType == "text/xml" ||
+		mediaType == "application/xml" || strings.HasSuffix(mediaType, "+xml")
+}
+
+// markupText is the text a browser would show of an HTML or XML page:
+// tags, comments, scripts and styles dropped, entities decoded, a space
+// where a block ends. Inline tags add none, so that they cannot split a
+// token into parts that redact would not find.
+func markupText(page string) string {
+	z := html.NewTokenizer(strings.NewReader(page))
+	var text strings.Builder
+	hidden := 0 // inside script or style
+	for {
+		tokenType := z.Next()
+		switch tokenType {
+		case html.ErrorToken:
+			return text.String()
+		case html.TextToken:
+			if hidden == 0 {
+				text.Write(z.Text())
+			}
+			continue
+		}
+		name, _ := z.TagName()
+		switch tag := atom.Lookup(name); {
+		case tag == atom.Script || tag == atom.Style:
+			if tokenType == html.StartTagToken {
+				hidden++
+			} else if tokenType == html.EndTagToken && hidden > 0 {
+				hidden--
+			}
+		case !inlineTags[tag]:
+			text.WriteByte(' ')
+		}
+	}
+}
+
+// inlineTags are the HTML elements that flow within a line of text.
+var inlineTags = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.B: true, atom.Bdi: true, atom.Bdo: true, atom.Cite: true, atom.Code: true,
+	atom.Data: true, atom.Dfn: true, atom.Em: true, atom.I: true, atom.Kbd: true, atom.Mark: true, atom.Q: true,
+	atom.S: true, atom.Samp: true, atom.Small: true, atom.Span: true, atom.Strong: true, atom.Sub: true,
+	atom.Sup: true, atom.Time: true, atom.U: true, atom.Var: true, atom.Wbr: true, atom.Font: true, atom.Tt: true,
+}
+
+// excerpt is text as an error quotes it: on one line, whitespace and control
+// characters collapsed to single spaces, cut to maxExcerpt characters.
+func excerpt(text string) string {
+	text = strings.Join(strings.FieldsFunc(strings.ToValidUTF8(text, "\uFFFD"), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r)
+	}), " ")
+	end := 0
+	for range maxExcerpt {
+		if end == len(text) {
+			return text
+		}
+		_, size := utf8.DecodeRuneInString(text[end:])
+		end += size
+	}
+	if end == len(text) {
+		return text
+	}
+	return text[:end] + "..."
 }
 
 // unescaped writes a JSON body that holds escapes with its strings as they
@@ -201,14 +317,6 @@ func messages(raw json.RawMessage) []string {
 		return out
 	}
 	return nil
-}
-
-func quote(body string) string {
-	text := strings.TrimSpace(strings.ToValidUTF8(body, "?"))
-	if len(text) > maxQuotedBody {
-		text = strings.ToValidUTF8(text[:maxQuotedBody], "") + "..."
-	}
-	return text
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -99,8 +100,8 @@ func listBoth(t *testing.T, c *client.Client, q client.ListUsersQuery) ([]string
 }
 
 func TestListUsersRefusesHostilePages(t *testing.T) {
-	const (
-		two   = `[{"id": "usr_1"}, {"id": "usr_2"}]`
+	var (
+		two   = `[` + user("usr_1") + `, ` + user("usr_2") + `]`
 		page2 = `"$BASE/v1/user?page=2"`
 		// firstOfFour is a good first page of four users.
 		firstOfFour = `{"count": 4, "next": ` + page2 + `, "results": ` + two + `}`
@@ -121,7 +122,7 @@ func TestListUsersRefusesHostilePages(t *testing.T) {
 		"a list":                        {[]string{two}, client.ErrInvalidAnswer},
 		"html":                          {[]string{`<html>maintenance</html>`}, client.ErrInvalidAnswer},
 		"two JSON values":               {[]string{`{"count": 0, "results": []} {"count": 0, "results": []}`}, client.ErrInvalidAnswer},
-		"truncated":                     {[]string{`{"count": 2, "results": [{"id": "usr_1"}`}, client.ErrInvalidAnswer},
+		"truncated":                     {[]string{`{"count": 2, "results": [` + user("usr_1")}, client.ErrInvalidAnswer},
 		"missing results":               {[]string{`{"count": 0, "next": null}`}, client.ErrInvalidAnswer},
 		"null results":                  {[]string{`{"count": 0, "next": null, "results": null}`}, client.ErrInvalidAnswer},
 		"count below results":           {[]string{`{"count": 1, "next": null, "results": ` + two + `}`}, client.ErrInvalidAnswer},
@@ -130,7 +131,7 @@ func TestListUsersRefusesHostilePages(t *testing.T) {
 		"user without id":               {[]string{`{"count": 1, "next": null, "results": [{"email": "a@b.c"}]}`}, client.ErrInvalidAnswer},
 		"null user":                     {[]string{`{"count": 1, "next": null, "results": [null]}`}, client.ErrInvalidAnswer},
 		"next link on the last page":    {[]string{`{"count": 2, "next": ` + page2 + `, "results": ` + two + `}`}, client.ErrInconsistentListing},
-		"same user twice on one page":   {[]string{`{"count": 2, "next": null, "results": [{"id": "usr_1"}, {"id": "usr_1"}]}`}, client.ErrInconsistentListing},
+		"same user twice on one page":   {[]string{`{"count": 2, "next": null, "results": [` + user("usr_1") + `, ` + user("usr_1") + `]}`}, client.ErrInconsistentListing},
 		"next link to another path":     {[]string{`{"count": 4, "next": "$BASE/admin/v1/user?page=2", "results": ` + two + `}`}, client.ErrForeignNextLink},
 		"next link with credentials":    {[]string{`{"count": 4, "next": "http://a:b@` + "$HOST" + `/v1/user?page=2", "results": ` + two + `}`}, client.ErrForeignNextLink},
 		"next link skipping a page":     {[]string{`{"count": 6, "next": "$BASE/v1/user?page=3", "results": ` + two + `}`}, client.ErrInconsistentListing},
@@ -139,23 +140,23 @@ func TestListUsersRefusesHostilePages(t *testing.T) {
 		"next link not a URL":           {[]string{`{"count": 4, "next": "http://[::1", "results": ` + two + `}`}, client.ErrInvalidAnswer},
 		"second page short": {[]string{
 			firstOfFour,
-			`{"count": 4, "next": null, "results": [{"id": "usr_3"}]}`,
+			`{"count": 4, "next": null, "results": [` + user("usr_3") + `]}`,
 		}, client.ErrInconsistentListing},
 		"second page long": {[]string{
 			`{"count": 3, "next": ` + page2 + `, "results": ` + two + `}`,
-			`{"count": 3, "next": null, "results": [{"id": "usr_3"}, {"id": "usr_4"}]}`,
+			`{"count": 3, "next": null, "results": [` + user("usr_3") + `, ` + user("usr_4") + `]}`,
 		}, client.ErrInconsistentListing},
 		"second page repeats a user": {[]string{
 			firstOfFour,
-			`{"count": 4, "next": null, "results": [{"id": "usr_2"}, {"id": "usr_3"}]}`,
+			`{"count": 4, "next": null, "results": [` + user("usr_2") + `, ` + user("usr_3") + `]}`,
 		}, client.ErrInconsistentListing},
 		"second page without count": {[]string{
 			firstOfFour,
-			`{"next": null, "results": [{"id": "usr_3"}, {"id": "usr_4"}]}`,
+			`{"next": null, "results": [` + user("usr_3") + `, ` + user("usr_4") + `]}`,
 		}, client.ErrInvalidAnswer},
 		"second page with another count": {[]string{
 			firstOfFour,
-			`{"count": 5, "next": null, "results": [{"id": "usr_3"}, {"id": "usr_4"}]}`,
+			`{"count": 5, "next": null, "results": [` + user("usr_3") + `, ` + user("usr_4") + `]}`,
 		}, client.ErrInconsistentListing},
 		"second page gone": {[]string{firstOfFour}, client.ErrInconsistentListing},
 	}
@@ -182,9 +183,9 @@ func TestListUsersRefusesHostilePages(t *testing.T) {
 // when the server would serve one.
 func TestListUsersNeverRequestsPagesPastTheCount(t *testing.T) {
 	srv := newHostile(t, pages(
-		`{"count": 3, "next": "$BASE/v1/user?page=2", "results": [{"id": "usr_1"}, {"id": "usr_2"}]}`,
-		`{"count": 3, "next": null, "results": [{"id": "usr_3"}]}`,
-		`{"count": 3, "next": null, "results": [{"id": "usr_4"}, {"id": "usr_5"}]}`,
+		`{"count": 3, "next": "$BASE/v1/user?page=2", "results": [`+user("usr_1")+`, `+user("usr_2")+`]}`,
+		`{"count": 3, "next": null, "results": [`+user("usr_3")+`]}`,
+		`{"count": 3, "next": null, "results": [`+user("usr_4")+`, `+user("usr_5")+`]}`,
 	))
 	ids, err := listBoth(t, srv.client(t, func(cfg *client.Config) { cfg.MaxConcurrentRequests = 8 }), client.ListUsersQuery{})
 	if err != nil {
@@ -209,7 +210,7 @@ func TestListUsersRefusesHugeListings(t *testing.T) {
 		"count at the int64 maximum":      1<<63 - 1,
 	} {
 		t.Run(name, func(t *testing.T) {
-			srv := newHostile(t, pages(fmt.Sprintf(`{"count": %d, "next": "$BASE/v1/user?page=2", "results": [{"id": "usr_1"}]}`, count)))
+			srv := newHostile(t, pages(fmt.Sprintf(`{"count": %d, "next": "$BASE/v1/user?page=2", "results": [`+user("usr_1")+`]}`, count)))
 			c := srv.client(t, func(cfg *client.Config) { cfg.MaxConcurrentRequests = client.MaxMaxConcurrentRequests })
 			_, err := listBoth(t, c, client.ListUsersQuery{})
 			if !errors.Is(err, client.ErrListingTooLarge) || !strings.Contains(err.Error(), fmt.Sprintf("needs %d users", count)) {
@@ -228,7 +229,7 @@ func TestListUsersRefusesHugeListings(t *testing.T) {
 }
 
 func TestGetUserRefusesAnotherUser(t *testing.T) {
-	srv := newHostile(t, func(*http.Request) (int, string) { return http.StatusOK, `{"id": "usr_2", "email": "b@example.com"}` })
+	srv := newHostile(t, func(*http.Request) (int, string) { return http.StatusOK, user("usr_2") })
 	c := srv.client(t)
 	_, err := c.GetUser(context.Background(), "usr_1")
 	if !errors.Is(err, client.ErrInvalidAnswer) || !strings.Contains(err.Error(), `it is the user "usr_2", not the one asked for`) {
@@ -242,7 +243,7 @@ func TestGetUserRefusesAnotherUser(t *testing.T) {
 }
 
 func TestGetUserRefusesAnswersThatAreNoUser(t *testing.T) {
-	for _, body := range []string{`null`, `{}`, `[]`, `{"id": ""}`, `{"id": 7}`, `<html></html>`, `{"id": "usr_1"}x`} {
+	for _, body := range []string{`null`, `{}`, `[]`, `{"id": ""}`, `{"id": 7}`, `<html></html>`, user("usr_1") + `x`} {
 		srv := newHostile(t, func(*http.Request) (int, string) { return http.StatusOK, body })
 		_, err := srv.client(t).GetUser(context.Background(), "usr_1")
 		if !errors.Is(err, client.ErrInvalidAnswer) {
@@ -265,18 +266,18 @@ func TestUpdateUserChecksWhatPreoStored(t *testing.T) {
 	}{
 		"as sent": {
 			client.UserPatch{FirstName: ptr("Ada"), Email: ptr("Ada@Example.com"), PhoneNumber: ptr("")},
-			`{"id": "usr_1", "first_name": "Ada", "email": "ada@example.com", "phone_number": null}`, nil,
+			user("usr_1", "first_name", `"Ada"`, "email", `"ada@example.com"`, "phone_number", "null"), nil,
 		},
 		"cleared phone as empty string": {
-			client.UserPatch{PhoneNumber: ptr("")}, `{"id": "usr_1", "phone_number": ""}`, nil,
+			client.UserPatch{PhoneNumber: ptr("")}, user("usr_1", "phone_number", `""`), nil,
 		},
 		"other values": {
 			client.UserPatch{FirstName: ptr("Ada"), LastName: ptr("Lovelace"), PhoneNumber: ptr("+4512")},
-			`{"id": "usr_1", "first_name": "Augusta", "last_name": "Lovelace", "phone_number": null}`,
+			user("usr_1", "first_name", `"Augusta"`, "last_name", `"Lovelace"`, "phone_number", "null"),
 			[]client.StoredValue{{Field: "phone_number", Sent: "+4512"}, {Field: "first_name", Sent: "Ada", Stored: ptr("Augusta")}},
 		},
 		"another email": {
-			client.UserPatch{Email: ptr("ada@example.com")}, `{"id": "usr_1", "email": "eve@example.com"}`,
+			client.UserPatch{Email: ptr("ada@example.com")}, user("usr_1", "email", `"eve@example.com"`),
 			[]client.StoredValue{{Field: "email", Sent: "ada@example.com", Stored: ptr("eve@example.com")}},
 		},
 	}
@@ -309,13 +310,30 @@ func TestUpdateUserChecksWhatPreoStored(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// user is a user answer with every field the API reference requires, plus
+// extra fields as name and JSON value pairs, which may replace them.
+func user(id string, extra ...string) string {
+	fields := map[string]string{
+		"id": strconv.Quote(id), "email": strconv.Quote(id + "@example.com"), "locale": `"en"`,
+		"msg_channel": "null", "date_joined": `"2024-08-25T15:00:00Z"`,
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		fields[extra[i]] = extra[i+1]
+	}
+	parts := make([]string, 0, len(fields))
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		parts = append(parts, strconv.Quote(name)+": "+fields[name])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
 // Whatever the server sends back, the token is not in the error: in a next
 // link, a user id, a redirect, an error body's keys.
 func TestErrorsNeverQuoteTheToken(t *testing.T) {
 	const token = "tok-hostile"
 	answers := map[string]func(*http.Request) (int, string){
-		"next link":         pages(`{"count": 4, "next": "$BASE/admin?key=tok-hostile", "results": [{"id": "usr_1"}, {"id": "usr_2"}]}`),
-		"user id in a page": pages(`{"count": 2, "next": null, "results": [{"id": "tok-hostile"}, {"id": "tok-hostile"}]}`),
+		"next link":         pages(`{"count": 4, "next": "$BASE/admin?key=tok-hostile", "results": [` + user("usr_1") + `, ` + user("usr_2") + `]}`),
+		"user id in a page": pages(`{"count": 2, "next": null, "results": [` + user("tok-hostile") + `, ` + user("tok-hostile") + `]}`),
 		"error key": func(*http.Request) (int, string) {
 			return 400, `{"tok-hostile": ["is a key"], "x": {"tok-hostile": "nested"}}`
 		},
@@ -328,7 +346,7 @@ func TestErrorsNeverQuoteTheToken(t *testing.T) {
 			t.Errorf("%s: err = %v", name, err)
 		}
 	}
-	srv := newHostile(t, func(*http.Request) (int, string) { return http.StatusOK, `{"id": "tok-hostile"}` })
+	srv := newHostile(t, func(*http.Request) (int, string) { return http.StatusOK, user("tok-hostile") })
 	_, err := srv.client(t).GetUser(context.Background(), "usr_1")
 	if err == nil || strings.Contains(err.Error(), token) {
 		t.Errorf("user id: err = %v", err)
@@ -336,7 +354,7 @@ func TestErrorsNeverQuoteTheToken(t *testing.T) {
 }
 
 func TestRedirectsAreNamedAndNotFollowed(t *testing.T) {
-	target := newHostile(t, func(*http.Request) (int, string) { return http.StatusOK, `{"id": "usr_1"}` })
+	target := newHostile(t, func(*http.Request) (int, string) { return http.StatusOK, user("usr_1") })
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, target.URL+"/v1/user/usr_1", http.StatusFound)
 	}))
@@ -388,7 +406,7 @@ func TestAnswerTooLarge(t *testing.T) {
 // writeHugeUser writes a user whose metadata takes mib MiB, and returns how
 // many MiB the client took before it hung up.
 func writeHugeUser(w io.Writer, mib int) int {
-	_, _ = io.WriteString(w, `{"id": "usr_1", "metadata": "`)
+	_, _ = io.WriteString(w, `{"id": "usr_1", "email": "a@example.com", "locale": "en", "msg_channel": null, "date_joined": "2024-08-25T15:00:00Z", "metadata": "`)
 	for i := range mib {
 		if _, err := w.Write(mebibyte); err != nil {
 			return i
@@ -410,7 +428,7 @@ func TestAnswerCutShortIsRetried(t *testing.T) {
 		attempts++
 		first := attempts == 1
 		mu.Unlock()
-		body := `{"id": "usr_1", "first_name": "Ada"}`
+		body := user("usr_1", "first_name", `"Ada"`)
 		if first {
 			w.Header().Set("Content-Length", "1000")
 			_, _ = io.WriteString(w, body[:10])
@@ -420,7 +438,7 @@ func TestAnswerCutShortIsRetried(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	user, err := newClient(t, srv.URL, "tok").GetUser(context.Background(), "usr_1")
-	if err != nil || user.FirstName != "Ada" {
+	if err != nil || *user.FirstName != "Ada" {
 		t.Fatalf("GetUser = %+v, %v", user, err)
 	}
 	mu.Lock()
@@ -433,7 +451,7 @@ func TestAnswerCutShortIsRetried(t *testing.T) {
 // A 404 removes a user from state only with proof: Preo's own JSON answer,
 // from an API whose listing answers. The listing is asked once per client.
 func TestGetUserNeedsProofOfDeletion(t *testing.T) {
-	listing := `{"count": 1, "next": null, "results": [{"id": "usr_1"}]}`
+	listing := `{"count": 1, "next": null, "results": [` + user("usr_1") + `]}`
 	cases := map[string]struct {
 		userAnswer    func(w http.ResponseWriter)
 		listingStatus int
@@ -509,15 +527,15 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 func FuzzListing(f *testing.F) {
 	for _, seed := range []string{
 		`{"count": 0, "next": null, "results": []}`,
-		`{"count": 3, "next": "$BASE/v1/user?$QUERY&page=2", "results": [{"id": "a"}, {"id": "b"}]}` + "\x00" +
-			`{"count": 3, "next": null, "results": [{"id": "c"}]}`,
-		`{"count": 5, "next": "$BASE/v1/user?$QUERY&page=2", "results": [{"id": "a"}, {"id": "b"}]}` + "\x00" +
-			`{"count": 5, "next": "$BASE/v1/user?page=3&$QUERY", "results": [{"id": "c"}, {"id": "d"}]}` + "\x00" +
-			`{"count": 5, "next": null, "results": [{"id": "e"}]}`,
-		`{"count": -1, "next": "$BASE/v1/user?$QUERY&page=2", "results": [{"id": "a"}]}`,
-		`{"count": 9223372036854775807, "next": "$BASE/v1/user?$QUERY&page=2", "results": [{"id": "a"}]}`,
-		`{"count": 2, "results": [{"id": "a"}, {"id": "a"}]}`,
-		`{"count": 2, "next": "$BASE/v1/user?$QUERY&page=2", "results": [{"id": "a"}]}` + "\x00" + `null`,
+		`{"count": 3, "next": "$BASE/v1/user?$QUERY&page=2", "results": [` + user("a") + `, ` + user("b") + `]}` + "\x00" +
+			`{"count": 3, "next": null, "results": [` + user("c") + `]}`,
+		`{"count": 5, "next": "$BASE/v1/user?$QUERY&page=2", "results": [` + user("a") + `, ` + user("b") + `]}` + "\x00" +
+			`{"count": 5, "next": "$BASE/v1/user?page=3&$QUERY", "results": [` + user("c") + `, ` + user("d") + `]}` + "\x00" +
+			`{"count": 5, "next": null, "results": [` + user("e") + `]}`,
+		`{"count": -1, "next": "$BASE/v1/user?$QUERY&page=2", "results": [` + user("a") + `]}`,
+		`{"count": 9223372036854775807, "next": "$BASE/v1/user?$QUERY&page=2", "results": [` + user("a") + `]}`,
+		`{"count": 2, "results": [` + user("a") + `, ` + user("a") + `]}`,
+		`{"count": 2, "next": "$BASE/v1/user?$QUERY&page=2", "results": [` + user("a") + `]}` + "\x00" + `null`,
 	} {
 		f.Add(seed, 0)
 		f.Add(seed, 2)

@@ -143,9 +143,10 @@ const listOperation = "list users"
 // page is one page of the listing as the API sends it. Pointers and a nil
 // slice tell a missing or null field from a zero one.
 type page struct {
-	Count   *int    `json:"count"`
-	Next    *string `json:"next"`
-	Results []User  `json:"results"`
+	Count   *int         `json:"count"`
+	Next    *string      `json:"next"`
+	Fields  []userFields `json:"results"`
+	Results []User       `json:"-"` // Fields as users, once fetch decoded them
 }
 
 // startListing reads and checks the first page and returns the listing and
@@ -213,9 +214,13 @@ func (l *listing) checkShape(number int, p *page) error {
 	case p.Results == nil:
 		return l.fail(ErrInvalidAnswer, number, "it has no results")
 	}
-	for _, user := range p.Results {
-		if user.ID == "" {
-			return l.fail(ErrInvalidAnswer, number, "it holds a user without an id")
+	for i, user := range p.Results {
+		if user.invalid != "" {
+			which := ""
+			if user.ID != "" {
+				which = fmt.Sprintf(" (%q)", user.ID)
+			}
+			return l.fail(ErrInvalidAnswer, number, "its user %d%s %s", i+1, which, user.invalid)
 		}
 		if l.ids[user.ID] {
 			return l.fail(ErrInconsistentListing, number, "the user %q is listed twice; run again", user.ID)
@@ -278,6 +283,12 @@ func (l *listing) fetch(ctx context.Context, number int) (*page, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if p.Fields != nil {
+		p.Results = make([]User, len(p.Fields))
+		for i := range p.Fields {
+			p.Results[i] = p.Fields[i].user()
+		}
 	}
 	return &p, nil
 }

@@ -177,7 +177,7 @@ func TestListUsersBogusCount(t *testing.T) {
 		if r.URL.Query().Get("page") == "" {
 			next = `"` + srv.URL + `/v1/user?page=2"`
 		}
-		_, _ = fmt.Fprintf(w, `{"count": 5000, "next": %s, "results": [{"id": "usr_%s"}]}`, next, r.URL.Query().Get("page"))
+		_, _ = fmt.Fprintf(w, `{"count": 5000, "next": %s, "results": [%s]}`, next, user("usr_"+r.URL.Query().Get("page")))
 	}))
 	t.Cleanup(srv.Close)
 
@@ -245,8 +245,8 @@ func TestUsersFetchesPagesOnDemand(t *testing.T) {
 // An error ends the sequence: the users before it, then the error, once.
 func TestUsersEndsWithTheError(t *testing.T) {
 	srv := newHostile(t, pages(
-		`{"count": 4, "next": "$BASE/v1/user?page=2", "results": [{"id": "usr_1"}, {"id": "usr_2"}]}`,
-		`{"count": 3, "next": null, "results": [{"id": "usr_3"}]}`,
+		`{"count": 4, "next": "$BASE/v1/user?page=2", "results": [`+user("usr_1")+`, `+user("usr_2")+`]}`,
+		`{"count": 3, "next": null, "results": [`+user("usr_3")+`]}`,
 	))
 	var got []string
 	var errs []error

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -57,40 +58,45 @@ func barrier(n int, next http.Handler) http.Handler {
 }
 
 // Eight requests in flight together all get a 429. The first answer opens a
-// throttle window and costs its request an attempt; the other seven belong
-// to that window and are sent again for free, so without any retries only
-// the first fails.
-func TestRequestsInOneThrottleWindowSpendNoRetries(t *testing.T) {
-	users := emulator.GenerateUsers(8)
-	emu := emulator.New(emulator.Options{})
-	emu.Seed(users...)
-	emu.Fail("GET", "/v1/user/", http.StatusTooManyRequests, "", "0", len(users))
-	srv := httptest.NewServer(barrier(len(users), emu))
-	t.Cleanup(srv.Close)
-	c := newClient(t, srv.URL, "dev-token", func(cfg *client.Config) { cfg.MaxRetries = 0 })
+// throttle window; the other seven belong to it and open none, but each
+// request that got a 429 is sent again only as one of its own retries: with
+// none, all eight fail and nothing is sent again; with one, all eight
+// succeed on their second attempt.
+func TestRequestsInOneThrottleWindowSpendTheirOwnRetries(t *testing.T) {
+	for maxRetries, want := range map[int]struct{ failed, sent int }{0: {8, 8}, 1: {0, 16}} {
+		t.Run(fmt.Sprintf("max retries %d", maxRetries), func(t *testing.T) {
+			users := emulator.GenerateUsers(8)
+			emu := emulator.New(emulator.Options{})
+			emu.Seed(users...)
+			emu.Fail("GET", "/v1/user/", http.StatusTooManyRequests, "", "0", len(users))
+			srv := httptest.NewServer(barrier(len(users), emu))
+			t.Cleanup(srv.Close)
+			c := newClient(t, srv.URL, "dev-token", func(cfg *client.Config) { cfg.MaxRetries = maxRetries })
 
-	errs := make([]error, len(users))
-	var wg sync.WaitGroup
-	for i, u := range users {
-		wg.Go(func() { _, errs[i] = c.GetUser(context.Background(), u.ID) })
-	}
-	wg.Wait()
+			errs := make([]error, len(users))
+			var wg sync.WaitGroup
+			for i, u := range users {
+				wg.Go(func() { _, errs[i] = c.GetUser(context.Background(), u.ID) })
+			}
+			wg.Wait()
 
-	var failed []*client.APIError
-	for _, err := range errs {
-		var apiErr *client.APIError
-		switch {
-		case errors.As(err, &apiErr):
-			failed = append(failed, apiErr)
-		case err != nil:
-			t.Errorf("unexpected error: %v", err)
-		}
-	}
-	if len(failed) != 1 || failed[0].StatusCode != http.StatusTooManyRequests || failed[0].Attempts != 1 {
-		t.Fatalf("failures %+v, want one 429 after 1 attempt", failed)
-	}
-	if n := len(emu.Requests()); n != 2*len(users)-1 {
-		t.Errorf("the emulator saw %d requests, want %d: eight, then seven sent again", n, 2*len(users)-1)
+			failed := 0
+			for _, err := range errs {
+				var apiErr *client.APIError
+				switch {
+				case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests && apiErr.Attempts == 1:
+					failed++
+				case err != nil:
+					t.Errorf("unexpected error: %v", err)
+				}
+			}
+			if failed != want.failed {
+				t.Errorf("%d requests failed with a 429 after 1 attempt, want %d", failed, want.failed)
+			}
+			if n := len(emu.Requests()); n != want.sent {
+				t.Errorf("the emulator saw %d requests, want %d", n, want.sent)
+			}
+		})
 	}
 }
 

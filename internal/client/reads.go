@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -419,12 +420,12 @@ func (r *reads) fetched(ctx context.Context, id string, user *User, proving bool
 	if user == nil {
 		return
 	}
-	r.getFields |= user.present
+	r.getFields |= fieldsOf(user)
 	if len(r.fetchedWith) < maxRemembered {
-		r.fetchedWith[id] = user.present
+		r.fetchedWith[id] = fieldsOf(user)
 	}
 	if entry, ok := r.listed[id]; ok {
-		r.compare(ctx, user.present, entry.user)
+		r.compare(ctx, fieldsOf(user), entry.user)
 	}
 }
 
@@ -437,7 +438,7 @@ func (r *reads) compare(ctx context.Context, fetched fieldSet, listed *User) {
 	if r.proof == disproven {
 		return
 	}
-	if missing := fetched &^ listed.present; missing != 0 {
+	if missing := fetched &^ fieldsOf(listed); missing != 0 {
 		r.proof = disproven
 		r.listed = map[string]listedUser{}
 		tflog.Warn(ctx, fmt.Sprintf("Preo's user listing leaves out %s, which a GET returns (user %q): "+
@@ -478,6 +479,19 @@ type fieldSet uint16
 // userFieldNames are the fields of a user, in the API reference's order.
 var userFieldNames = [...]string{"id", "email", "phone_number", "first_name", "last_name", "is_verified", "is_active",
 	"locale", "msg_channel", "date_joined", "last_seen", "metadata"}
+
+// fieldsOf is the set of fields the answer carried: all but the optional
+// ones it left out, since an answer without a required field is refused
+// before anything reads it.
+func fieldsOf(u *User) fieldSet {
+	carried := fieldSet(1)<<len(userFieldNames) - 1
+	for _, name := range u.Missing {
+		if i := slices.Index(userFieldNames[:], name); i >= 0 {
+			carried &^= 1 << i
+		}
+	}
+	return carried
+}
 
 func (s fieldSet) String() string {
 	var names []string

@@ -31,9 +31,10 @@ const (
 
 // throttle is the rate limiting that one client shares across all its
 // requests. A 429 opens a throttle window: every request holds until the
-// time Retry-After names (without it, until a jittered exponential back-off
-// for the instance ends), and a request that was already on its way when the
-// window opened is sent again afterwards without spending a retry on it. The
+// time Retry-After names, within maxRetryWait (without it, until a jittered
+// exponential back-off for the instance ends). A request that was already on
+// its way when the window opened and got a 429 too belongs to that window: it
+// opens no new one, but it is sent again only as one of its own retries. The
 // pacer, a token bucket, keeps requests below max_requests_per_second and
 // below the rate Preo last throttled.
 //
@@ -95,7 +96,7 @@ func (th *throttle) next(alreadyPaced bool) (turn, time.Duration, time.Time) {
 	defer th.mu.Unlock()
 	now := th.now()
 	if now.Before(th.holdUntil) {
-		return holdBack, th.holdUntil.Sub(now), now
+		return holdBack, min(th.holdUntil.Sub(now), maxRetryWait), now
 	}
 	if !alreadyPaced {
 		th.raise(now, th.limiter.TokensAt(now) < 1)
@@ -148,8 +149,10 @@ func (th *throttle) throttled(sentAt time.Time, retryAfter time.Duration, hasRet
 	th.mu.Lock()
 	defer th.mu.Unlock()
 	now := th.now()
+	// Every hold ends within maxRetryWait of the 429 that set it, so the
+	// shared wait is never longer than the one a request may take alone.
 	if hasRetryAfter {
-		th.holdUntil = later(th.holdUntil, now.Add(retryAfter))
+		th.holdUntil = later(th.holdUntil, now.Add(min(retryAfter, maxRetryWait)))
 	}
 	if sentAt.Before(th.opened) {
 		return window{shared: true, wait: max(th.holdUntil.Sub(now), 0)}
@@ -158,7 +161,7 @@ func (th *throttle) throttled(sentAt time.Time, retryAfter time.Duration, hasRet
 	th.opened = now
 	th.windows++
 	if !hasRetryAfter {
-		th.holdUntil = later(th.holdUntil, now.Add(backoff(th.waitMin, th.waitMax, th.windows-1, nil)))
+		th.holdUntil = later(th.holdUntil, now.Add(min(backoff(th.waitMin, th.waitMax, th.windows-1, nil), maxRetryWait)))
 	}
 	th.recent = th.sentSince(now.Add(-rateWindow))
 	th.throttledRate = float64(len(th.recent)) / rateWindow.Seconds()
@@ -217,46 +220,38 @@ func (th *throttle) admit(ctx context.Context, st *attempts) (time.Time, error) 
 	}
 }
 
-// roundTrip sends req through send once the throttle lets it go. When its
-// 429 belongs to a window another request already opened, it waits with the
-// others and sends req again, without spending a retry: the retry loop above
-// only sees the answers that count.
+// roundTrip sends req through send once the throttle lets it go, and records
+// a 429 with the throttle. The answer always goes up to the retry loop: a
+// request that got a 429 is sent again only as one of its own retries,
+// whichever request's 429 set the wait.
 func (th *throttle) roundTrip(ctx context.Context, req *http.Request, send func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 	st := attemptsFrom(ctx, req)
-	for {
-		sentAt, err := th.admit(ctx, st)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := send(req)
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode != http.StatusTooManyRequests {
-			th.accepted()
-			return resp, nil
-		}
-		retryAfter, hasRetryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), th.now())
-		w := th.throttled(sentAt, retryAfter, hasRetryAfter)
-		if !w.shared {
-			hold := ""
-			if w.wait > 0 {
-				hold = fmt.Sprintf("all requests of this provider wait %s, then ", roundWait(w.wait))
-			}
-			tflog.Warn(ctx, fmt.Sprintf("Preo rate limited %s at about %.1f requests per second: %sthe provider sends at most %.1f requests per second, rising slowly",
-				st, w.throttledRate, hold, w.pace))
-			return resp, nil
-		}
-		_ = resp.Body.Close()
-		again := req.Clone(req.Context())
-		if req.GetBody != nil {
-			if again.Body, err = req.GetBody(); err != nil {
-				return nil, fmt.Errorf("rewinding the request body to send it again: %w", err)
-			}
-		}
-		req = again
-		tflog.Warn(ctx, fmt.Sprintf("Preo rate limited %s, which was already on its way when the provider began to wait: it is sent again after %s, which does not count as a retry", st, roundWait(w.wait)))
+	sentAt, err := th.admit(ctx, st)
+	if err != nil {
+		return nil, err
 	}
+	resp, err := send(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusTooManyRequests {
+		th.accepted()
+		return resp, nil
+	}
+	ra, hasRetryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), th.now())
+	w := th.throttled(sentAt, ra.wait, hasRetryAfter)
+	if w.shared {
+		tflog.Warn(ctx, fmt.Sprintf("Preo rate limited %s, which was already on its way when the provider began to wait: a retry, if one is left, waits with the others for %s",
+			st, roundWait(w.wait)))
+		return resp, nil
+	}
+	hold := ""
+	if w.wait > 0 {
+		hold = fmt.Sprintf("all requests of this provider wait %s, then ", roundWait(w.wait))
+	}
+	tflog.Warn(ctx, fmt.Sprintf("Preo rate limited %s at about %.1f requests per second: %sthe provider sends at most %.1f requests per second, rising slowly",
+		st, w.throttledRate, hold, w.pace))
+	return resp, nil
 }
 
 // attempts is one request's place in its retry schedule. Only the goroutine
@@ -306,6 +301,15 @@ func (th *throttle) beginAttempt(ctx context.Context) error {
 func (th *throttle) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	retry, checkErr := retryPolicy(ctx, resp, err)
 	st, ok := ctx.Value(attemptsKey{}).(*attempts)
+	if resp != nil {
+		if ra, _ := parseRetryAfter(resp.Header.Get("Retry-After"), th.now()); ra.capped() {
+			request := "a request"
+			if ok {
+				request = st.String()
+			}
+			tflog.Warn(ctx, fmt.Sprintf("Preo answered %d %s to %s: %s", resp.StatusCode, http.StatusText(resp.StatusCode), request, ra))
+		}
+	}
 	if !retry || !ok || st.made >= st.max || (resp != nil && resp.StatusCode == http.StatusTooManyRequests) {
 		return retry, checkErr
 	}

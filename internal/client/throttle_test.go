@@ -200,3 +200,21 @@ func TestCountAttempts(t *testing.T) {
 		}
 	}
 }
+
+// The shared hold never exceeds maxRetryWait, whatever the 429 asked for and
+// however long the back-off without Retry-After would grow.
+func TestThrottleHoldNeverExceedsTheCap(t *testing.T) {
+	th, c := newTestThrottle(0)
+	th.waitMin, th.waitMax = time.Hour, 24*time.Hour
+	for _, asked := range []time.Duration{time.Duration(math.MaxInt64), 1000 * time.Hour, 0} {
+		sentAt := send(t, th, c)
+		c.advance(time.Millisecond)
+		if w := th.throttled(sentAt, asked, asked > 0); w.wait > maxRetryWait {
+			t.Errorf("a 429 asking for %s holds for %s", asked, w.wait)
+		}
+		if what, wait, _ := th.next(false); what != holdBack || wait > maxRetryWait {
+			t.Errorf("after a 429 asking for %s: %d, %s", asked, what, wait)
+		}
+		c.advance(maxRetryWait)
+	}
+}

@@ -1,11 +1,13 @@
 package client
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,8 +67,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	releaseSlot := sync.OnceFunc(func() { <-t.slots })
 
-	// The throttle decides when the request goes, and sends it again when a
-	// 429 for it belongs to a wait that every request already shares.
+	// The throttle decides when the request goes, and learns of its 429s.
 	resp, err := t.throttle.roundTrip(ctx, req, func(req *http.Request) (*http.Response, error) { return t.send(ctx, req) })
 	if err != nil {
 		releaseSlot()
@@ -110,7 +111,7 @@ func (t *transport) send(ctx context.Context, req *http.Request) (*http.Response
 	}
 	fields["status"] = resp.StatusCode
 	tflog.Debug(ctx, "Received response from Preo", fields)
-	resp.Body = &answerBody{body: resp.Body, ctx: ctx, trace: trace, start: start, release: cancel,
+	resp.Body = &answerBody{body: decodedBody(resp), ctx: ctx, trace: trace, start: start, release: cancel,
 		explain: func(err error) error { return t.explainTimeout(callerCtx, attemptCtx, err) }}
 	return resp, nil
 }
@@ -174,3 +175,86 @@ func (b *onClose) Close() error {
 	b.release()
 	return err
 }
+
+// decodedBody undoes the answer's Content-Encoding. The client asks for gzip
+// itself (see do), so the transport leaves the body as sent and the client
+// can tell a body that is not what its header declares, a bad answer that a
+// retry would not mend, from a connection that broke, which a retry may.
+func decodedBody(resp *http.Response) io.ReadCloser {
+	var codings []string
+	for _, value := range resp.Header.Values("Content-Encoding") {
+		for coding := range strings.SplitSeq(value, ",") {
+			if coding = strings.ToLower(strings.TrimSpace(coding)); coding != "" && coding != "identity" {
+				codings = append(codings, coding)
+			}
+		}
+	}
+	switch {
+	case len(codings) == 0:
+		return resp.Body
+	case len(codings) == 1 && (codings[0] == "gzip" || codings[0] == "x-gzip"):
+		resp.Header.Del("Content-Length")
+		resp.ContentLength = -1
+		return &gunzipBody{raw: resp.Body, coding: codings[0]}
+	}
+	return &refusedBody{ReadCloser: resp.Body, err: fmt.Errorf("%w: it declares Content-Encoding %s, which the provider does not read: it asks for gzip only",
+		ErrInvalidAnswer, strings.Join(codings, ", "))}
+}
+
+// gunzipBody decompresses a gzip body. Bytes that are not gzip are a bad
+// answer; an error of the connection underneath stays what it is.
+type gunzipBody struct {
+	raw    io.ReadCloser
+	coding string
+	rawErr error // the last error reading raw returned, other than io.EOF
+	zr     *gzip.Reader
+}
+
+func (b *gunzipBody) Read(p []byte) (int, error) {
+	if b.zr == nil {
+		zr, err := gzip.NewReader(readerFunc(b.readRaw))
+		if errors.Is(err, io.EOF) && b.rawErr == nil {
+			return 0, io.EOF // an empty body has nothing to decompress
+		}
+		if err != nil {
+			return 0, b.explain(err)
+		}
+		b.zr = zr
+	}
+	n, err := b.zr.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = b.explain(err)
+	}
+	return n, err
+}
+
+func (b *gunzipBody) readRaw(p []byte) (int, error) {
+	n, err := b.raw.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		b.rawErr = err
+	}
+	return n, err
+}
+
+// explain tells a broken connection, returned as it is, from bytes that
+// are not gzip.
+func (b *gunzipBody) explain(err error) error {
+	if b.rawErr != nil {
+		return b.rawErr
+	}
+	return fmt.Errorf("%w: it declares Content-Encoding %s but its body is not %s (%v)", ErrInvalidAnswer, b.coding, b.coding, err)
+}
+
+func (b *gunzipBody) Close() error { return b.raw.Close() }
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// refusedBody is a body the client cannot read: reading it fails with err.
+type refusedBody struct {
+	io.ReadCloser
+	err error
+}
+
+func (b *refusedBody) Read([]byte) (int, error) { return 0, b.err }

@@ -1,37 +1,197 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/preo/terraform-provider-preo/internal/django"
 )
 
 // User is a Preo user as the API returns it. Fields the API adds later are
 // ignored by the decoder, so a newer API does not break older providers.
+//
+// The fields the API reference marks required (id, email, locale,
+// msg_channel, which may be null, and date_joined) must be in every answer:
+// one without them is an invalid answer. The others may be left out; a
+// pointer is then nil and the field is listed in Missing, so that nobody
+// reads a value Preo never sent, such as false or the zero time.
 type User struct {
-	ID          string          `json:"id"`
-	Email       string          `json:"email"`
-	PhoneNumber *string         `json:"phone_number"`
-	FirstName   string          `json:"first_name"`
-	LastName    string          `json:"last_name"`
-	IsVerified  bool            `json:"is_verified"`
-	IsActive    bool            `json:"is_active"`
-	Locale      string          `json:"locale"`
-	MsgChannel  *string         `json:"msg_channel"`
-	DateJoined  time.Time       `json:"date_joined"`
-	LastSeen    *time.Time      `json:"last_seen"`
-	Metadata    json.RawMessage `json:"metadata"`
+	ID    string
+	Email string
+	// PhoneNumber is nil when Preo answered null or left it out; Missing
+	// tells the two apart.
+	PhoneNumber *string
+	FirstName   *string
+	LastName    *string
+	IsVerified  *bool
+	IsActive    *bool
+	Locale      string
+	MsgChannel  *string
+	DateJoined  time.Time
+	LastSeen    *time.Time
+	// Metadata is nil when the answer left it out, and "null" when null.
+	Metadata json.RawMessage
+	// Missing lists, in the API's names, the optional fields the answer
+	// left out.
+	Missing []string
 
-	// present is the set of fields the answer carried (user_decode.go).
-	present fieldSet
+	// invalid says what a decoded answer lacks of what the API reference
+	// requires; userAnswer and the listing refuse such a user.
+	invalid string
+}
+
+// Lacks reports whether the answer left out the field, named as the API names it.
+func (u *User) Lacks(field string) bool { return slices.Contains(u.Missing, field) }
+
+// field is one field of an answer: whether it was there, whether it was
+// null, and its value otherwise.
+type field[T any] struct {
+	present, null bool
+	value         T
+}
+
+// UnmarshalJSON reads the value the decoder has already checked as JSON.
+// Strings, booleans and times, which are all a user holds, are read
+// directly: going through json.Unmarshal for each field would scan it again
+// and double the cost of a listing.
+func (f *field[T]) UnmarshalJSON(data []byte) error {
+	// A key given twice counts as given once, with its last value.
+	*f = field[T]{present: true}
+	if string(data) == "null" {
+		f.null = true
+		return nil
+	}
+	switch v := any(&f.value).(type) {
+	case *string:
+		if len(data) >= 2 && data[0] == '"' && bytes.IndexByte(data, '\\') < 0 && utf8.Valid(data) {
+			*v = string(data[1 : len(data)-1])
+			return nil
+		}
+	case *bool:
+		switch string(data) {
+		case "true":
+			*v = true
+			return nil
+		case "false":
+			return nil
+		}
+	case *time.Time:
+		return v.UnmarshalJSON(data)
+	}
+	return json.Unmarshal(data, &f.value)
+}
+
+// set reports whether the field holds a value, neither missing nor null.
+func (f *field[T]) set() bool { return f.present && !f.null }
+
+// pointer is the field's value, or nil when it is missing or null.
+func (f *field[T]) pointer() *T {
+	if !f.set() {
+		return nil
+	}
+	return &f.value
+}
+
+// userFields is a user as it comes over the wire, where a field may be
+// present, null or missing.
+type userFields struct {
+	ID          field[string]    `json:"id"`
+	Email       field[string]    `json:"email"`
+	PhoneNumber field[string]    `json:"phone_number"`
+	FirstName   field[string]    `json:"first_name"`
+	LastName    field[string]    `json:"last_name"`
+	IsVerified  field[bool]      `json:"is_verified"`
+	IsActive    field[bool]      `json:"is_active"`
+	Locale      field[string]    `json:"locale"`
+	MsgChannel  field[string]    `json:"msg_channel"`
+	DateJoined  field[time.Time] `json:"date_joined"`
+	LastSeen    field[time.Time] `json:"last_seen"`
+	Metadata    json.RawMessage  `json:"metadata"`
+}
+
+// UnmarshalJSON decodes a user and notes what it lacks of the fields the
+// API reference requires. The client's own answers are decoded as
+// userFields instead, to be scanned once.
+func (u *User) UnmarshalJSON(data []byte) error {
+	f := new(userFields)
+	if err := json.Unmarshal(data, f); err != nil {
+		return err
+	}
+	*u = f.user()
+	return nil
+}
+
+// user is the User these fields describe, noting for the caller what it
+// lacks of the fields the API reference requires, so that the caller can
+// refuse the answer with the page and place it came from. Its pointers
+// point into f.
+func (f *userFields) user() User {
+	u := User{
+		ID:          f.ID.value,
+		Email:       f.Email.value,
+		PhoneNumber: f.PhoneNumber.pointer(),
+		FirstName:   f.FirstName.pointer(),
+		LastName:    f.LastName.pointer(),
+		IsVerified:  f.IsVerified.pointer(),
+		IsActive:    f.IsActive.pointer(),
+		Locale:      f.Locale.value,
+		MsgChannel:  f.MsgChannel.pointer(),
+		DateJoined:  f.DateJoined.value,
+		LastSeen:    f.LastSeen.pointer(),
+		Metadata:    f.Metadata,
+	}
+	var missing, null []string
+	for _, required := range []struct {
+		name          string
+		present, null bool
+	}{
+		{"id", f.ID.present, f.ID.null},
+		{"email", f.Email.present, f.Email.null},
+		{"locale", f.Locale.present, f.Locale.null},
+		{"msg_channel", f.MsgChannel.present, false},
+		{"date_joined", f.DateJoined.present, f.DateJoined.null},
+	} {
+		switch {
+		case !required.present:
+			missing = append(missing, required.name)
+		case required.null:
+			null = append(null, required.name)
+		}
+	}
+	for _, optional := range []struct {
+		name    string
+		present bool
+	}{
+		{"first_name", f.FirstName.present}, {"is_active", f.IsActive.present}, {"is_verified", f.IsVerified.present},
+		{"last_name", f.LastName.present}, {"last_seen", f.LastSeen.present}, {"metadata", f.Metadata != nil},
+		{"phone_number", f.PhoneNumber.present},
+	} {
+		if !optional.present {
+			u.Missing = append(u.Missing, optional.name)
+		}
+	}
+	var problems []string
+	if len(missing) > 0 {
+		problems = append(problems, "leaves out "+strings.Join(missing, ", ")+", which the API reference marks required")
+	}
+	if len(null) > 0 {
+		problems = append(problems, "has null for "+strings.Join(null, ", ")+", which the API reference does not allow")
+	}
+	if f.ID.set() && f.ID.value == "" {
+		problems = append(problems, "has an empty id")
+	}
+	u.invalid = strings.Join(problems, " and ")
+	return u
 }
 
 // UserPatch is a partial update: nil fields are not sent and stay as they are
@@ -92,14 +252,15 @@ func (c *Client) UpdateUser(ctx context.Context, id string, patch UserPatch) (*U
 // answer is that user.
 func (c *Client) userAnswer(ctx context.Context, operation, method, id string, payload []byte) (*User, error) {
 	target := c.userURL(id)
-	var user User
-	if err := c.do(ctx, operation, method, target, payload, &user); err != nil {
+	var fields userFields
+	if err := c.do(ctx, operation, method, target, payload, &fields); err != nil {
 		return nil, err
 	}
-	switch user.ID {
-	case "":
-		return nil, fmt.Errorf("%s: %s %s: %w: it holds no user id", operation, method, target.Redacted(), ErrInvalidAnswer)
-	case id:
+	user := fields.user()
+	switch {
+	case user.invalid != "":
+		return nil, fmt.Errorf("%s: %s %s: %w: the user it holds %s", operation, method, target.Redacted(), ErrInvalidAnswer, user.invalid)
+	case user.ID == id:
 		return &user, nil
 	}
 	return nil, fmt.Errorf("%s: %s %s: %w: it is the user %q, not the one asked for", operation, method, target.Redacted(), ErrInvalidAnswer, user.ID)
@@ -113,11 +274,13 @@ type StoredValueError struct {
 }
 
 // StoredValue is one field that Preo stored otherwise than it was sent.
-// Stored is nil when Preo answered null.
+// Stored is nil when Preo answered null, or left the field out of its
+// answer (Absent).
 type StoredValue struct {
 	Field  string // the API's field name, such as "first_name"
 	Sent   string
 	Stored *string
+	Absent bool
 }
 
 func (e *StoredValueError) Error() string {
@@ -129,6 +292,9 @@ func (e *StoredValueError) Error() string {
 }
 
 func (d StoredValue) String() string {
+	if d.Absent {
+		return fmt.Sprintf("%s %q was sent and the answer leaves %s out", d.Field, d.Sent, d.Field)
+	}
 	stored := "null"
 	if d.Stored != nil {
 		stored = strconv.Quote(*d.Stored)
@@ -139,10 +305,15 @@ func (d StoredValue) String() string {
 // notHeldBy lists the fields of p that user does not hold, after what Preo
 // does to every value it stores: surrounding whitespace is stripped, email
 // addresses may change letter case, and a cleared phone number may be null.
+// A field sent and left out of the answer is not held.
 func (p UserPatch) notHeldBy(user *User) []StoredValue {
 	var differences []StoredValue
 	check := func(field string, sent *string, stored *string, same func(sent, stored string) bool) {
 		if sent == nil {
+			return
+		}
+		if user.Lacks(field) {
+			differences = append(differences, StoredValue{Field: field, Sent: *sent, Absent: true})
 			return
 		}
 		want := django.Strip(*sent)
@@ -156,8 +327,8 @@ func (p UserPatch) notHeldBy(user *User) []StoredValue {
 	exact := func(a, b string) bool { return a == b }
 	check("email", p.Email, &user.Email, strings.EqualFold)
 	check("phone_number", p.PhoneNumber, user.PhoneNumber, exact)
-	check("first_name", p.FirstName, &user.FirstName, exact)
-	check("last_name", p.LastName, &user.LastName, exact)
+	check("first_name", p.FirstName, user.FirstName, exact)
+	check("last_name", p.LastName, user.LastName, exact)
 	return differences
 }
 

@@ -35,9 +35,9 @@ type Options struct {
 	LowercaseEmails    bool   // PATCHed emails are stored lower-cased
 	LinkBaseURL        string // if set, next/previous links use this scheme+host instead of the request's
 	LoopingNext        bool   // every page's "next" points at the page itself (a broken server)
-	// ListOmits names user fields that list entries leave out while single-user answers carry
-	// them, as an API would whose listing uses a slimmer serializer.
-	ListOmits []string
+	// ListOmits names a user field that list entries leave out while single-user answers carry
+	// it, as an API would whose listing uses a slimmer serializer.
+	ListOmits string
 	// RequestLogLimit, if positive, bounds the log behind Requests(): once it holds twice this
 	// many requests, all but the latest RequestLogLimit are dropped, so that a long-running
 	// emulator does not grow without bound. 0 keeps every request.

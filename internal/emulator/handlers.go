@@ -351,16 +351,14 @@ func (c *call) list() {
 
 // listEntry is a user as the listing shows it: as a single-user answer, less ListOmits.
 func (s *Server) listEntry(rec *record) []byte {
-	if len(s.opts.ListOmits) == 0 {
+	if s.opts.ListOmits == "" {
 		return rec.json
 	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(rec.json, &fields) != nil {
 		return rec.json
 	}
-	for _, name := range s.opts.ListOmits {
-		delete(fields, name)
-	}
+	delete(fields, s.opts.ListOmits)
 	slim, err := json.Marshal(fields)
 	if err != nil {
 		return rec.json

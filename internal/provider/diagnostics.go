@@ -14,13 +14,20 @@ import (
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
 
-// addAPIError turns a client error into diagnostics: field errors from a 400
-// land on their attributes with the API's own words, everything else becomes
-// one error that says what was attempted, what came back and what to do.
+// addAPIError turns a client error into diagnostics: field errors from a
+// status that carries DRF's validation errors (400, 409, 412, 422) land on
+// their attributes with the API's own words, everything else becomes one
+// error that says what was attempted, what came back and what to do.
 func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	var stored *client.StoredValueError
 	if errors.As(err, &stored) {
 		for _, d := range stored.Differences {
+			if d.Absent {
+				diags.AddAttributeError(path.Root(d.Field), summary,
+					fmt.Sprintf("Preo accepted the change to %s, but its answer leaves %s out, so it does not show that %q was stored, and the answer was not saved in state. "+
+						"Refresh to read the user again; if %s stays missing, ask Preo support.", d.Field, d.Field, d.Sent, d.Field))
+				continue
+			}
 			diags.AddAttributeError(path.Root(d.Field), summary,
 				fmt.Sprintf("Preo accepted the change to %s but answered that it stored %s, not %q as sent, so the answer was not saved in state. "+
 					"Set %s to the value Preo keeps, or ask Preo support why it changes this one.", d.Field, storedText(d.Stored), d.Sent, d.Field))
@@ -28,7 +35,7 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 		return
 	}
 	var apiErr *client.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && len(apiErr.FieldErrors) > 0 {
+	if errors.As(err, &apiErr) && fieldErrorStatuses[apiErr.StatusCode] && len(apiErr.FieldErrors) > 0 {
 		placedAll := apiErr.Detail == ""
 		for _, field := range slices.Sorted(maps.Keys(apiErr.FieldErrors)) {
 			messages := apiErr.FieldErrors[field]
@@ -37,13 +44,38 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 				continue
 			}
 			diags.AddAttributeError(path.Root(field), summary,
-				fmt.Sprintf("Preo rejected %s: %s\n\nChange %s in the configuration and apply again.", field, strings.Join(messages, " "), field))
+				fmt.Sprintf("Preo rejected %s%s: %s\n\n%s", field, statusText(apiErr.StatusCode), strings.Join(messages, " "), fieldAdvice(apiErr.StatusCode, field)))
 		}
 		if placedAll {
 			return
 		}
 	}
 	diags.AddError(summary, err.Error()+"\n\n"+nextStep(err))
+}
+
+// fieldErrorStatuses are the statuses whose answers Preo words as DRF
+// validation errors, field by field.
+var fieldErrorStatuses = map[int]bool{
+	http.StatusBadRequest: true, http.StatusConflict: true, http.StatusPreconditionFailed: true, http.StatusUnprocessableEntity: true,
+}
+
+// statusText names the status of a field error other than the usual 400.
+func statusText(status int) string {
+	if status == http.StatusBadRequest {
+		return ""
+	}
+	return fmt.Sprintf(" (%d %s)", status, http.StatusText(status))
+}
+
+// fieldAdvice is what to do about a field error, by status.
+func fieldAdvice(status int, field string) string {
+	switch status {
+	case http.StatusConflict:
+		return fmt.Sprintf("The value conflicts with what Preo holds, such as another user with the same %s. Choose another %s, or resolve the conflict in Preo, and apply again.", field, field)
+	case http.StatusPreconditionFailed:
+		return fmt.Sprintf("The user changed in Preo after it was read. Refresh, check %s, and apply again.", field)
+	}
+	return fmt.Sprintf("Change %s in the configuration and apply again.", field)
 }
 
 func storedText(value *string) string {
@@ -82,6 +114,10 @@ func nextStep(err error) string {
 	case !errors.As(err, &apiErr):
 		return "Check the provider settings and try again."
 	}
+	if apiErr.RetryAfter != "" {
+		return "Preo asked for a longer wait than the provider takes before a retry, so it did not wait that long. " +
+			"Run again after the time Preo named, or ask Preo support why it asks for so long a wait."
+	}
 	switch {
 	case apiErr.StatusCode == 0:
 		return "Preo could not be reached. Check base_url and the network, or raise request_timeout or max_retries, then try again."
@@ -93,6 +129,10 @@ func nextStep(err error) string {
 		return "The API token is valid but may not do this. Use a token with access to these users."
 	case apiErr.StatusCode == http.StatusNotFound:
 		return "Check that the id is right and that the token can see this user."
+	case apiErr.StatusCode == http.StatusConflict:
+		return "Preo refused the change because it conflicts with what Preo holds. Check the message above, resolve the conflict in Preo or change the configuration, then apply again."
+	case apiErr.StatusCode == http.StatusPreconditionFailed:
+		return "The user changed in Preo after the provider read it. Refresh, check the plan, and apply again."
 	case apiErr.StatusCode == http.StatusTooManyRequests:
 		return rateLimitAdvice(apiErr.ThrottledRate)
 	case apiErr.StatusCode >= 500:

@@ -37,6 +37,12 @@ func TestAddAPIErrorPlacesFieldErrorsOnAttributes(t *testing.T) {
 			StatusCode: 400, Detail: detail, FieldErrors: fields,
 		})
 	}
+	withStatus := func(status int, fields map[string][]string) error {
+		return &client.APIError{
+			Operation: `update user "usr_ada"`, Method: "PATCH", URL: "https://api.example/v1/user/usr_ada",
+			StatusCode: status, FieldErrors: fields,
+		}
+	}
 	cases := map[string]struct {
 		err  error
 		want []placedDiagnostic
@@ -63,6 +69,26 @@ func TestAddAPIErrorPlacesFieldErrorsOnAttributes(t *testing.T) {
 				{detail: `wrapped: update user "usr_ada": PATCH https://api.example/v1/user/usr_ada returned 400 Bad Request: Read-only user.; last_name: Required.` +
 					"\n\nCheck the configuration against the message above and try again."},
 			},
+		},
+		"a conflict": {
+			err: withStatus(409, map[string][]string{"email": {"user with this email already exists."}}),
+			want: []placedDiagnostic{{path: "email", detail: "Preo rejected email (409 Conflict): user with this email already exists.\n\n" +
+				"The value conflicts with what Preo holds, such as another user with the same email. Choose another email, or resolve the conflict in Preo, and apply again."}},
+		},
+		"a failed precondition": {
+			err: withStatus(412, map[string][]string{"phone_number": {"Changed meanwhile."}}),
+			want: []placedDiagnostic{{path: "phone_number", detail: "Preo rejected phone_number (412 Precondition Failed): Changed meanwhile.\n\n" +
+				"The user changed in Preo after it was read. Refresh, check phone_number, and apply again."}},
+		},
+		"an unprocessable entity": {
+			err: withStatus(422, map[string][]string{"last_name": {"Not allowed."}}),
+			want: []placedDiagnostic{{path: "last_name", detail: "Preo rejected last_name (422 Unprocessable Entity): Not allowed.\n\n" +
+				"Change last_name in the configuration and apply again."}},
+		},
+		"field errors on a status that does not carry them": {
+			err: withStatus(403, map[string][]string{"email": {"No."}}),
+			want: []placedDiagnostic{{detail: `update user "usr_ada": PATCH https://api.example/v1/user/usr_ada returned 403 Forbidden: email: No.` +
+				"\n\nThe API token is valid but may not do this. Use a token with access to these users."}},
 		},
 		"a server error": {
 			err: &client.APIError{Operation: `read user "usr_ada"`, Method: "GET", URL: "https://api.example/v1/user/usr_ada", StatusCode: 503, Attempts: 5},
@@ -103,10 +129,14 @@ func TestNextStepAdvice(t *testing.T) {
 		{status(403), "may not do this"},
 		{status(404), "Check that the id is right"},
 		{status(429), "Set max_requests_per_second"},
+		{&client.APIError{StatusCode: 429, RetryAfter: `Retry-After "86400" asked for a wait of 24h0m0s`}, "Run again after the time Preo named"},
+		{&client.APIError{StatusCode: 503, RetryAfter: `Retry-After "86400" asked for a wait of 24h0m0s`}, "did not wait that long"},
 		{status(500), "Preo had a server error."},
 		{status(504), "Preo had a server error."},
 		{status(400), "Check the configuration against the message above"},
-		{status(409), "Check the configuration against the message above"},
+		{status(409), "conflicts with what Preo holds"},
+		{status(412), "changed in Preo after the provider read it"},
+		{status(422), "Check the configuration against the message above"},
 	}
 	for _, tc := range cases {
 		advice := nextStep(tc.err)

@@ -146,11 +146,17 @@ func changedFields(config, current userModel) client.UserPatch {
 	for _, field := range writableFields {
 		w := field.writable
 		want := *w.model(&config)
-		if known(want) && !w.same(want.ValueString(), w.model(&current).ValueString()) {
+		if known(want) && !w.holds(*w.model(&current), want) {
 			*w.patch(&changes) = want.ValueStringPointer()
 		}
 	}
 	return changes
+}
+
+// holds reports whether have, read from Preo, is the configured want. A
+// field Preo's answer left out holds nothing, not even "".
+func (w *writableField) holds(have, want types.String) bool {
+	return !have.IsNull() && w.same(want.ValueString(), have.ValueString())
 }
 
 // sent reports whether the PATCH changes carries the field.

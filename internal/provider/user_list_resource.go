@@ -109,7 +109,8 @@ func (r *userListResource) result(ctx context.Context, req list.ListRequest, use
 // displayName reads like an address book entry: "Ada Lovelace <ada@example.com>",
 // or the bare address when the user has no name.
 func displayName(user *client.User) string {
-	name := strings.TrimSpace(user.FirstName + " " + user.LastName)
+	first, last := types.StringPointerValue(user.FirstName), types.StringPointerValue(user.LastName)
+	name := strings.TrimSpace(first.ValueString() + " " + last.ValueString())
 	if name == "" {
 		return user.Email
 	}

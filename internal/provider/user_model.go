@@ -30,11 +30,12 @@ type userModel struct {
 // newUserModel builds state from what the API returned. A null phone number
 // becomes "" (the API uses both for "none", and "" is what a configuration
 // writes to clear it), and timestamps are rendered in UTC so that an API that
-// changes its formatting does not change the state.
+// changes its formatting does not change the state. A field the answer left
+// out is null: the provider does not invent what Preo did not say.
 func newUserModel(u *client.User) userModel {
-	phone := ""
-	if u.PhoneNumber != nil {
-		phone = *u.PhoneNumber
+	phone := types.StringPointerValue(u.PhoneNumber)
+	if u.PhoneNumber == nil && !u.Lacks("phone_number") {
+		phone = types.StringValue("")
 	}
 	lastSeen := types.StringNull()
 	if u.LastSeen != nil {
@@ -43,11 +44,11 @@ func newUserModel(u *client.User) userModel {
 	return userModel{
 		ID:          types.StringValue(u.ID),
 		Email:       newEmailValue(u.Email),
-		PhoneNumber: types.StringValue(phone),
-		FirstName:   types.StringValue(u.FirstName),
-		LastName:    types.StringValue(u.LastName),
-		IsVerified:  types.BoolValue(u.IsVerified),
-		IsActive:    types.BoolValue(u.IsActive),
+		PhoneNumber: phone,
+		FirstName:   types.StringPointerValue(u.FirstName),
+		LastName:    types.StringPointerValue(u.LastName),
+		IsVerified:  types.BoolPointerValue(u.IsVerified),
+		IsActive:    types.BoolPointerValue(u.IsActive),
 		Locale:      types.StringValue(u.Locale),
 		MsgChannel:  types.StringPointerValue(u.MsgChannel),
 		DateJoined:  timestamp(u.DateJoined),

@@ -2,7 +2,14 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/preo/terraform-provider-preo/internal/client"
 )
@@ -70,5 +77,55 @@ func TestCanonicalJSON(t *testing.T) {
 		if got := canonicalJSON([]byte(none)); !got.IsNull() {
 			t.Errorf("canonicalJSON(%q) = %v, want null", none, got)
 		}
+	}
+}
+
+// A field the answer leaves out is null in state, for every field that may
+// be left out: never a zero value that Preo did not send. The value built
+// directly is the one reflection writes.
+func TestNewUserModelLeavesMissingFieldsNull(t *testing.T) {
+	full := map[string]string{
+		"id": `"usr_1"`, "email": `"ada@example.com"`, "phone_number": `null`, "first_name": `""`,
+		"last_name": `""`, "is_verified": "false", "is_active": "false", "locale": `"en"`, "msg_channel": `null`,
+		"date_joined": `"2024-08-25T15:00:00Z"`, "last_seen": `null`, "metadata": `{}`,
+	}
+	var schema resource.SchemaResponse
+	NewUserResource().Schema(t.Context(), resource.SchemaRequest{}, &schema)
+	for _, field := range []string{"phone_number", "first_name", "last_name", "is_verified", "is_active", "last_seen", "metadata"} {
+		t.Run(field, func(t *testing.T) {
+			var parts []string
+			for name, value := range full {
+				if name != field {
+					parts = append(parts, fmt.Sprintf("%q: %s", name, value))
+				}
+			}
+			var u client.User
+			if err := json.Unmarshal([]byte("{"+strings.Join(parts, ", ")+"}"), &u); err != nil {
+				t.Fatal(err)
+			}
+			model := newUserModel(&u)
+			direct := tfsdk.State{Schema: schema.Schema}
+			if diags := direct.Set(t.Context(), model.terraformValue()); diags.HasError() {
+				t.Fatal(diags)
+			}
+			reflected := tfsdk.State{Schema: schema.Schema}
+			if diags := reflected.Set(t.Context(), model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if !direct.Raw.Equal(reflected.Raw) {
+				t.Fatalf("built directly as %v, by reflection as %v", direct.Raw, reflected.Raw)
+			}
+			for name := range full {
+				var value attr.Value
+				if diags := direct.GetAttribute(t.Context(), path.Root(name), &value); diags.HasError() {
+					t.Fatal(diags)
+				}
+				// Of the fields the answer holds, only those Preo sent as null are null.
+				wantNull := name == field || name == "msg_channel" || name == "last_seen"
+				if value.IsNull() != wantNull {
+					t.Errorf("%s = %v, want null: %v", name, value, wantNull)
+				}
+			}
+		})
 	}
 }

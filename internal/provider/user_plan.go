@@ -143,7 +143,7 @@ func plannedUser(id types.String, config, base userModel, hasPrior bool) userMod
 			continue
 		case want.IsUnknown():
 			unverified = unverified || w.unverifies
-		case w.same(want.ValueString(), have.ValueString()):
+		case w.holds(have, want):
 			if hasPrior {
 				continue
 			}
@@ -166,9 +166,9 @@ func adoptionChanges(config, current userModel) []string {
 		want, have := *w.model(&config), *w.model(&current)
 		switch {
 		case want.IsUnknown():
-			lines = append(lines, fmt.Sprintf("  %s: %q -> (known after apply)", field.name, have.ValueString()))
-		case known(want) && !w.same(want.ValueString(), have.ValueString()):
-			lines = append(lines, fmt.Sprintf("  %s: %q -> %q", field.name, have.ValueString(), want.ValueString()))
+			lines = append(lines, fmt.Sprintf("  %s: %s -> (known after apply)", field.name, quoted(have)))
+		case known(want) && !w.holds(have, want):
+			lines = append(lines, fmt.Sprintf("  %s: %s -> %q", field.name, quoted(have), want.ValueString()))
 		}
 	}
 	return lines
@@ -207,4 +207,13 @@ func missingIDAdvice(email string, user *client.User, err error, fallback string
 	default:
 		return fmt.Sprintf("Several Preo users have the email address %q (%s): set id to the one to adopt, or remove the block.", email, quotedList(lookup.ids))
 	}
+}
+
+// quoted writes a value read from Preo for a warning: null when Preo's
+// answer left it out.
+func quoted(v types.String) string {
+	if v.IsNull() {
+		return "null"
+	}
+	return fmt.Sprintf("%q", v.ValueString())
 }

@@ -15,8 +15,8 @@ import (
 func adaFromAPI() *client.User {
 	seen := time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
 	return &client.User{
-		ID: "usr_ada", Email: "ada@example.com", PhoneNumber: ptr("+4512345678"), FirstName: "Ada", LastName: "Lovelace",
-		IsVerified: true, IsActive: true, Locale: "en", MsgChannel: ptr("email"),
+		ID: "usr_ada", Email: "ada@example.com", PhoneNumber: ptr("+4512345678"), FirstName: ptr("Ada"), LastName: ptr("Lovelace"),
+		IsVerified: ptr(true), IsActive: ptr(true), Locale: "en", MsgChannel: ptr("email"),
 		DateJoined: time.Date(2024, 8, 25, 15, 0, 0, 0, time.UTC), LastSeen: &seen, Metadata: []byte(`{"tier": "gold"}`),
 	}
 }
@@ -80,13 +80,25 @@ func TestChangedFieldsSendsOnlyConfiguredDifferences(t *testing.T) {
 	if !changedFields(nullConfig(), current).IsEmpty() {
 		t.Error("an empty configuration sends changes")
 	}
+
+	// A field Preo's answer left out does not hold "": the value is sent.
+	absent := adaFromAPI()
+	absent.FirstName, absent.Missing = nil, []string{"first_name"}
+	config = nullConfig()
+	config.FirstName = types.StringValue("")
+	if changes := changedFields(config, newUserModel(absent)); changes.FirstName == nil || *changes.FirstName != "" {
+		t.Errorf("changes %+v: want first_name sent", changes)
+	}
+	if lines := adoptionChanges(config, newUserModel(absent)); len(lines) != 1 || lines[0] != `  first_name: null -> ""` {
+		t.Errorf("adoption changes %q", lines)
+	}
 }
 
 func TestSettledStateKeepsWhatThePlanPromised(t *testing.T) {
 	planned := newUserModel(adaFromAPI())
 	planned.FirstName = types.StringValue("Augusta")
 	answer := adaFromAPI()
-	answer.FirstName, answer.LastName, answer.IsActive = "Augusta", "King", false
+	answer.FirstName, answer.LastName, answer.IsActive = ptr("Augusta"), ptr("King"), ptr(false)
 	answer.Metadata = []byte(`{"tier":"gold"}`)
 	later := answer.LastSeen.Add(time.Hour)
 	answer.LastSeen = &later

@@ -12,10 +12,10 @@ import (
 // once; any other plan reads the user again.
 func TestAdoptionPreviewsHandOverOnlyTheirOwnPlan(t *testing.T) {
 	plan := func(firstName string) tftypes.Value {
-		return newUserModel(&client.User{ID: "usr_1", FirstName: firstName}).terraformValue()
+		return newUserModel(&client.User{ID: "usr_1", FirstName: &firstName}).terraformValue()
 	}
 	previews := newAdoptionPreviews()
-	read := &client.User{ID: "usr_1", FirstName: "Ada"}
+	read := &client.User{ID: "usr_1", FirstName: ptr("Ada")}
 	previews.put(read, plan("Augusta"))
 
 	if got := previews.take("usr_2", plan("Augusta")); got != nil {
@@ -33,7 +33,7 @@ func TestAdoptionPreviewsHandOverOnlyTheirOwnPlan(t *testing.T) {
 
 	// A later plan for the same user replaces the earlier one.
 	previews.put(read, plan("Augusta"))
-	later := &client.User{ID: "usr_1", FirstName: "Ada", LastName: "Lovelace"}
+	later := &client.User{ID: "usr_1", FirstName: ptr("Ada"), LastName: ptr("Lovelace")}
 	previews.put(later, plan("Grace"))
 	if got := previews.take("usr_1", plan("Augusta")); got != nil {
 		t.Errorf("a replaced preview was handed over: %+v", got)

@@ -48,12 +48,18 @@ var (
 var (
 	userTypeValue tftypes.Type = userType
 	nullString                 = tftypes.NewValue(tftypes.String, nil)
+	nullBool                   = tftypes.NewValue(tftypes.Bool, nil)
 	trueValue                  = tftypes.NewValue(tftypes.Bool, true)
 	falseValue                 = tftypes.NewValue(tftypes.Bool, false)
 )
 
-func terraformBool(b bool) tftypes.Value {
-	if b {
+// terraformBool converts a bool built from an API answer, which is never
+// unknown, and null when the answer left it out.
+func terraformBool(v basetypes.BoolValue) tftypes.Value {
+	switch {
+	case v.IsNull():
+		return nullBool
+	case v.ValueBool():
 		return trueValue
 	}
 	return falseValue
@@ -67,8 +73,8 @@ func (m userModel) terraformValue() tftypes.Value {
 		"phone_number": terraformString(m.PhoneNumber),
 		"first_name":   terraformString(m.FirstName),
 		"last_name":    terraformString(m.LastName),
-		"is_verified":  terraformBool(m.IsVerified.ValueBool()),
-		"is_active":    terraformBool(m.IsActive.ValueBool()),
+		"is_verified":  terraformBool(m.IsVerified),
+		"is_active":    terraformBool(m.IsActive),
 		"locale":       terraformString(m.Locale),
 		"msg_channel":  terraformString(m.MsgChannel),
 		"date_joined":  terraformString(m.DateJoined),

@@ -62,7 +62,7 @@ func TestIdentityValueMatchesReflection(t *testing.T) {
 }
 
 func TestStringAttribute(t *testing.T) {
-	user := userModel{ID: types.StringValue("usr_1")}.terraformValue()
+	user := userModel{ID: types.StringValue("usr_1"), IsActive: types.BoolValue(true)}.terraformValue()
 	if id, err := stringAttribute(user, "id"); err != nil || id != "usr_1" {
 		t.Errorf("id is %q (%v), want usr_1", id, err)
 	}
