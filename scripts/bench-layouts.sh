@@ -20,6 +20,9 @@
 # example's apply adopts the users (minutes for 5,000); the single
 # for_each's state is the same state with the buckets merged, made with jq.
 #
+# BENCH_LAYOUTS='256 16' leaves out the single for_each, which takes many
+# minutes for 5,000 instances.
+#
 # Each plan runs BENCH_RUNS times (default 3) and the median counts; a plan
 # that takes over a minute runs once. The table has the wall time and the
 # CPU time of each plan; the wall time is what users wait for, but on a busy
@@ -46,10 +49,13 @@ fail() {
 }
 
 case $mode in
-terraform_data) layouts="256 16 single" target="'make bench-layouts'" ;;
+terraform_data) layouts=${BENCH_LAYOUTS:-256 16 single} target="'make bench-layouts'" ;;
 preo) layouts="256 single" target="'make bench-layouts-preo'" ;;
 *) fail "unknown argument '$mode': give none, or preo" ;;
 esac
+for layout in $layouts; do
+	[[ $layout =~ ^(256|16|single)$ ]] || fail "unknown layout '$layout' in BENCH_LAYOUTS: use 256, 16 or single"
+done
 terraform_bin=$(engine_bin "$target") || exit 1
 if [[ $mode == preo ]] && ! command -v jq >/dev/null; then
 	fail "the preo variant needs jq, to merge the buckets' state into the single for_each's"
@@ -135,15 +141,17 @@ HCL
 
 # write_data_state DIR LAYOUT writes the state that an apply of the layout
 # would leave: one terraform_data per id, in its bucket's module instance.
-# The buckets come from sha1sum, one file per id, in a single process.
+# The buckets come from sha1sum (shasum on macOS), one file per id, in a
+# single process.
 write_data_state() {
-	local dir=$1 layout=$2 hashes=$tmp/hashes id
+	local dir=$1 layout=$2 hashes=$tmp/hashes id sha1
+	sha1=$(command -v sha1sum || command -v shasum) || fail "neither sha1sum nor shasum is installed"
 	rm -rf "$hashes"
 	mkdir "$hashes"
 	for id in $(seq -f 'usr_%04g' "$size"); do
 		printf '%s' "$id" >"$hashes/$id"
 	done
-	(cd "$hashes" && sha1sum -- *) | awk -v digits="$(digits "$layout")" -v single="$([[ $layout == single ]] && echo 1)" \
+	(cd "$hashes" && "$sha1" -- *) | awk -v digits="$(digits "$layout")" -v single="$([[ $layout == single ]] && echo 1)" \
 		'{ print (single ? "-" : substr($1, 1, digits)), $2 }' | sort |
 		awk -v version="$version" '
 		function end_resource() { if (n) printf "\n      ]\n    }" }
