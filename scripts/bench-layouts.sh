@@ -225,9 +225,9 @@ requests() {
 # time, and, with the emulator, the requests of one plan. On a busy machine
 # the CPU time says more than the wall time.
 time_plan() {
-	local dir=$1 run status before sent= TIMEFORMAT='%R %U %S'
+	local dir=$1 status before sent='' TIMEFORMAT='%R %U %S'
 	: >"$tmp/runs"
-	for run in $(seq "$runs"); do
+	for _ in $(seq "$runs"); do
 		[[ $mode == preo ]] && before=$(requests)
 		status=0
 		{ time { tf "$dir" plan -detailed-exitcode -compact-warnings >"$tmp/plan.log" 2>&1 || status=$?; }; } 2>"$tmp/time"
