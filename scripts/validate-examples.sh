@@ -3,7 +3,8 @@
 # (Terraform or OpenTofu) against a fresh build of the provider. A CLI
 # configuration with dev_overrides points the CLI at that build, so no init
 # and no registry are needed. Each example is validated in a temporary copy:
-# nothing is written to the work tree or the user's home.
+# nothing is written to the work tree or the user's home. Local modules, in
+# subdirectories of an example, are copied with it and installed by `get`.
 #
 # Import blocks by identity need Terraform or OpenTofu 1.12 or later; with an
 # older CLI, the import-by-identity.tf examples are left out, and say so.
@@ -43,14 +44,20 @@ fi
 failed=0
 while IFS= read -r dir; do
 	copy="$tmp/examples/${dir//\//_}"
-	mkdir -p "$copy"
-	cp "$dir"/*.tf "$copy/"
+	# The .tf files of the directory and of the local modules it calls from
+	# its subdirectories, at the same relative paths.
+	(cd "$dir" && find . -name '*.tf') | while IFS= read -r file; do
+		mkdir -p "$copy/$(dirname "$file")"
+		cp "$dir/$file" "$copy/$file"
+	done
 	note=
 	if ((!has_identity)) && [[ -f $copy/import-by-identity.tf ]]; then
 		rm "$copy/import-by-identity.tf"
 		note=" (without import-by-identity.tf: this version has no resource identity)"
 	fi
-	if output=$(cd "$copy" && TF_DATA_DIR="$copy/.data" "$cli" validate -no-color 2>&1); then
+	# get installs those local modules, without a registry; validate needs them.
+	if output=$(cd "$copy" && TF_DATA_DIR="$copy/.data" "$cli" get -no-color 2>&1 &&
+		TF_DATA_DIR="$copy/.data" "$cli" validate -no-color 2>&1); then
 		echo "ok      $dir$note"
 	else
 		echo "FAILED  $dir$note"
