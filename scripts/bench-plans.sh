@@ -77,14 +77,6 @@ provider "preo" {
 HCL
 }
 
-received() {
-	curl -fsS "$base_url/_emulator/requests" | { grep -o '"method":' || true; } | wc -l
-}
-
-throttled() {
-	curl -fsS "$base_url/_emulator/throttled" | sed -n 's/.*"throttled":\([0-9]*\).*/\1/p'
-}
-
 # cli ARGS... runs the CLI in $work, its output in $work/cli.log.
 cli() {
 	(cd "$work" && TF_DATA_DIR="$work/.terraform" "$terraform_bin" "$@" -no-color >"$work/cli.log" 2>&1) ||

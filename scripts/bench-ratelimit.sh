@@ -62,15 +62,6 @@ resource "preo_user" "managed" {
 HCL
 }
 
-# received and throttled read the emulator's counters: the API requests it
-# received, and those of them it answered 429.
-received() {
-	curl -fsS "$base_url/_emulator/requests" | { grep -o '"method":' || true; } | wc -l
-}
-throttled() {
-	curl -fsS "$base_url/_emulator/throttled" | sed -n 's/.*"throttled":\([0-9]*\).*/\1/p'
-}
-
 # apply LABEL NECESSARY_PER_USER runs one apply and reports it.
 apply() {
 	local label=$1 necessary=$(($2 * users)) start end received_before throttled_before sent refused

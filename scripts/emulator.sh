@@ -37,6 +37,16 @@ stop_emulator() {
 	fi
 }
 
+# received and throttled read the emulator's counters: the API requests it
+# received, and those of them it answered 429.
+received() {
+	curl -fsS "$base_url/_emulator/requests" | { grep -o '"method":' || true; } | wc -l
+}
+
+throttled() {
+	curl -fsS "$base_url/_emulator/throttled" | sed -n 's/.*"throttled":\([0-9]*\).*/\1/p'
+}
+
 # emulator_workdir sets tmp to a new temporary directory, and makes sure the
 # emulator is stopped and tmp removed however the script ends: on Ctrl-C or
 # kill it exits with the usual status, and the EXIT trap cleans up.
