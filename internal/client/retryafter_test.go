@@ -75,7 +75,10 @@ func TestRetryAfterEveryForm(t *testing.T) {
 						wg.Wait()
 						took := time.Since(began)
 
-						if took > 10*time.Second || took < when.minWait {
+						// Well below the 60 s cap, which a wait that is not
+						// bounded as it should be would reach, and well above
+						// what a loaded machine adds.
+						if took > 30*time.Second || took < when.minWait {
 							t.Errorf("took %s for Retry-After %q", took, value)
 						}
 						wantSent := inFlight
@@ -113,9 +116,9 @@ func TestRetryAfterEveryForm(t *testing.T) {
 // it too, and a 503's Retry-After holds only the request it answered.
 func TestRetryAfterHoldsLaterRequests(t *testing.T) {
 	users := emulator.GenerateUsers(2)
-	srv, c := start(t, emulator.Options{}, users...)
+	srv := emulator.NewTestServer(t, emulator.Options{}, users...)
 	srv.Fail("GET", "/v1/user/"+users[0].ID, http.StatusTooManyRequests, "", "2", 1)
-	c = newClient(t, srv.URL, srv.Token, func(cfg *client.Config) { cfg.MaxRetries = 0 })
+	c := newClient(t, srv.URL, srv.Token, func(cfg *client.Config) { cfg.MaxRetries = 0 })
 	if _, err := c.GetUser(context.Background(), users[0].ID); err == nil {
 		t.Fatal("the 429 was not reported")
 	}
@@ -123,8 +126,9 @@ func TestRetryAfterHoldsLaterRequests(t *testing.T) {
 	if _, err := c.GetUser(context.Background(), users[1].ID); err != nil {
 		t.Fatal(err)
 	}
-	if took := time.Since(began); took < 1500*time.Millisecond || took > 5*time.Second {
-		t.Errorf("a request sent after Retry-After: 2 waited %s", took)
+	// Only the lower bound: a loaded machine may take longer, never less.
+	if took := time.Since(began); took < 1500*time.Millisecond {
+		t.Errorf("a request sent after Retry-After: 2 waited only %s", took)
 	}
 }
 

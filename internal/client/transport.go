@@ -242,7 +242,7 @@ func (b *gunzipBody) explain(err error) error {
 	if b.rawErr != nil {
 		return b.rawErr
 	}
-	return fmt.Errorf("%w: it declares Content-Encoding %s but its body is not %s (%v)", ErrInvalidAnswer, b.coding, b.coding, err)
+	return fmt.Errorf("%w: it declares Content-Encoding %s but its body is not %s (%w)", ErrInvalidAnswer, b.coding, b.coding, err)
 }
 
 func (b *gunzipBody) Close() error { return b.raw.Close() }
