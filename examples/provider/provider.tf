@@ -30,4 +30,10 @@ provider "preo" {
   # PREO_MAX_REQUESTS_PER_SECOND, then no fixed limit: the provider then
   # slows down by itself after a 429.
   # max_requests_per_second = 10
+
+  # How a plan reads the users it manages: "adaptive" reads them one by one
+  # until that costs as much as listing every user, then lists them once;
+  # "list" lists at the first read; "get" reads each user on its own.
+  # Defaults to PREO_READ_STRATEGY, then "adaptive".
+  read_strategy = "adaptive"
 }
