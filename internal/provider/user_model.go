@@ -98,16 +98,16 @@ func timestamp(t time.Time) types.String {
 const (
 	descID          = "The Preo user id, such as `usr_123`. Ids are opaque strings."
 	descEmail       = "The user's email address. Compared without regard to letter case."
-	descPhoneNumber = "The user's phone number, at most 32 characters. `\"\"` means the user has none."
-	descFirstName   = "The user's first name, at most 80 characters."
-	descLastName    = "The user's last name, at most 80 characters."
-	descIsVerified  = "Whether the user has verified their contact details. Read-only."
-	descIsActive    = "Whether the user's account is active. Read-only."
+	descPhoneNumber = "The user's phone number, at most 32 characters. `\"\"` means the user has none; null means Preo's answer left it out."
+	descFirstName   = "The user's first name, at most 80 characters; null when Preo's answer leaves it out."
+	descLastName    = "The user's last name, at most 80 characters; null when Preo's answer leaves it out."
+	descIsVerified  = "Whether the user has verified their contact details; null when Preo's answer leaves it out. Read-only."
+	descIsActive    = "Whether the user's account is active; null when Preo's answer leaves it out. Read-only."
 	descLocale      = "The user's locale, such as `en` or `da`. Read-only."
 	descMsgChannel  = "The channel Preo uses to message the user, such as `email` or `sms`; null when none is set. Read-only."
 	descDateJoined  = "When the user joined, in RFC 3339 format. Read-only."
 	descLastSeen    = "When the user was last seen, in RFC 3339 format; null if never. Changes on its own. Read-only."
-	descMetadata    = "The user's free-form metadata object, as normalized JSON. Use `jsondecode()` to read it. Read-only."
+	descMetadata    = "The user's free-form metadata object, as normalized JSON; null when Preo's answer leaves it out. Use `jsondecode()` to read it. Read-only."
 )
 
 // known reports whether a value is set and known.
