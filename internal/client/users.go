@@ -94,12 +94,21 @@ func (f *field[T]) UnmarshalJSON(data []byte) error {
 // set reports whether the field holds a value, neither missing nor null.
 func (f *field[T]) set() bool { return f.present && !f.null }
 
-// pointer is the field's value, or nil when it is missing or null.
-func (f *field[T]) pointer() *T {
+// ifSet is value, or nil when the field is missing or null.
+func ifSet[T any](f *field[T], value *T) *T {
 	if !f.set() {
 		return nil
 	}
-	return &f.value
+	return value
+}
+
+// optionalValues hold a user's nullable values in one allocation of their
+// own: a user kept after its page (listings answer reads for the rest of a
+// plan) then keeps these alone, not the whole decoded answer.
+type optionalValues struct {
+	phoneNumber, firstName, lastName, msgChannel string
+	isVerified, isActive                         bool
+	lastSeen                                     time.Time
 }
 
 // userFields is a user as it comes over the wire, where a field may be
@@ -133,21 +142,24 @@ func (u *User) UnmarshalJSON(data []byte) error {
 
 // user is the User these fields describe, noting for the caller what it
 // lacks of the fields the API reference requires, so that the caller can
-// refuse the answer with the page and place it came from. Its pointers
-// point into f.
+// refuse the answer with the page and place it came from.
 func (f *userFields) user() User {
+	kept := &optionalValues{
+		phoneNumber: f.PhoneNumber.value, firstName: f.FirstName.value, lastName: f.LastName.value, msgChannel: f.MsgChannel.value,
+		isVerified: f.IsVerified.value, isActive: f.IsActive.value, lastSeen: f.LastSeen.value,
+	}
 	u := User{
 		ID:          f.ID.value,
 		Email:       f.Email.value,
-		PhoneNumber: f.PhoneNumber.pointer(),
-		FirstName:   f.FirstName.pointer(),
-		LastName:    f.LastName.pointer(),
-		IsVerified:  f.IsVerified.pointer(),
-		IsActive:    f.IsActive.pointer(),
+		PhoneNumber: ifSet(&f.PhoneNumber, &kept.phoneNumber),
+		FirstName:   ifSet(&f.FirstName, &kept.firstName),
+		LastName:    ifSet(&f.LastName, &kept.lastName),
+		IsVerified:  ifSet(&f.IsVerified, &kept.isVerified),
+		IsActive:    ifSet(&f.IsActive, &kept.isActive),
 		Locale:      f.Locale.value,
-		MsgChannel:  f.MsgChannel.pointer(),
+		MsgChannel:  ifSet(&f.MsgChannel, &kept.msgChannel),
 		DateJoined:  f.DateJoined.value,
-		LastSeen:    f.LastSeen.pointer(),
+		LastSeen:    ifSet(&f.LastSeen, &kept.lastSeen),
 		Metadata:    f.Metadata,
 	}
 	var missing, null []string
