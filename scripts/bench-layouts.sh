@@ -102,20 +102,22 @@ write_data_layout() {
 		for (i = 1; i <= n; i++) printf "%s\"usr_%04d\"", (i > 1 ? ", " : ""), i
 		print "]}"
 	}' >"$dir/terraform.tfvars.json"
-	if [[ $layout == single ]]; then
-		cat >"$dir/main.tf" <<'HCL'
-variable "ids" {
+	# One terraform_data per id: the single layout's configuration, and the
+	# module of the bucketed ones.
+	local members='variable "ids" {
   type = list(string)
 }
 
 resource "terraform_data" "member" {
   for_each = toset(var.ids)
   input    = each.key
-}
-HCL
+}'
+	if [[ $layout == single ]]; then
+		printf '%s\n' "$members" >"$dir/main.tf"
 		return
 	fi
 	mkdir -p "$dir/members"
+	printf '%s\n' "$members" >"$dir/members/main.tf"
 	cat >"$dir/main.tf" <<HCL
 variable "ids" {
   type = list(string)
@@ -125,16 +127,6 @@ module "members" {
   source   = "./members"
   for_each = { for id in var.ids : substr(sha1(id), 0, $(digits "$layout")) => id... }
   ids      = each.value
-}
-HCL
-	cat >"$dir/members/main.tf" <<'HCL'
-variable "ids" {
-  type = list(string)
-}
-
-resource "terraform_data" "member" {
-  for_each = toset(var.ids)
-  input    = each.key
 }
 HCL
 }
